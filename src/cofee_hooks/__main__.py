@@ -1,0 +1,3 @@
+from cofee_hooks.cli.main import main
+
+main()

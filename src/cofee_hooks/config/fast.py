@@ -1,0 +1,111 @@
+"""Configuration for hooks, served from a JSON copy so the hot path skips PyYAML.
+
+The copy lives in the cache folder next to the configuration and records the
+YAML file's size and modification time; it is rebuilt (with PyYAML, once)
+whenever those change. A missing or corrupt copy is rebuilt, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+CONFIG_RELATIVE_PATH = os.path.join(".claude", "cofee-hooks.yaml")
+CACHE_FOLDER = ".cofee-hooks-cache"
+CACHE_NAME = "config.json"
+_FORMAT = 1
+
+
+class FastConfig:
+    """Validated settings as a plain dict, the file they came from, and the project root."""
+
+    __slots__ = ("values", "source", "root")
+
+    def __init__(self, values: dict[str, Any], source: str | None, root: str) -> None:
+        self.values = values
+        self.source = source
+        self.root = root
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.values[name]
+
+    def resolve(self, relative: str) -> str:
+        return os.path.normpath(os.path.join(self.root, relative))
+
+
+def find_config_file(start: str) -> str | None:
+    """Walk up from `start` and return the first `.claude/cofee-hooks.yaml`, or None."""
+    current = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(current, CONFIG_RELATIVE_PATH)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def load_fast(start: str) -> FastConfig:
+    """Load the configuration that applies at `start` (raises ConfigError when invalid)."""
+    config_file = find_config_file(start)
+    if config_file is None:
+        from cofee_hooks.config.loader import _values_without_file
+
+        return FastConfig(_values_without_file(), None, os.path.abspath(start))
+    root = os.path.dirname(os.path.dirname(config_file))
+    stat = os.stat(config_file)
+    stamp = [stat.st_size, stat.st_mtime_ns]
+    cache_file = os.path.join(root, CACHE_FOLDER, CACHE_NAME)
+    cached = _read_cache(cache_file, config_file, stamp)
+    if cached is not None:
+        return FastConfig(cached, config_file, root)
+    values = _rebuild(config_file, cache_file, stamp)
+    return FastConfig(values, config_file, root)
+
+
+def _read_cache(cache_file: str, config_file: str, stamp: list[int]) -> dict[str, Any] | None:
+    try:
+        with open(cache_file, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if data.get("format") != _FORMAT or data.get("source") != config_file or data.get("stamp") != stamp:
+        return None
+    values = data.get("values")
+    return values if isinstance(values, dict) else None
+
+
+def _rebuild(config_file: str, cache_file: str, stamp: list[int]) -> dict[str, Any]:
+    from pathlib import Path
+
+    from cofee_hooks.config.loader import read_yaml, values_from_document
+
+    values = values_from_document(read_yaml(Path(config_file)), config_file)
+    payload = {"format": _FORMAT, "source": config_file, "stamp": stamp, "values": values}
+    _write_atomically(cache_file, json.dumps(payload))
+    return values
+
+
+def _write_atomically(path: str, text: str) -> None:
+    # The cache is an optimisation: a read-only project just goes without it.
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _ensure_gitignore(os.path.dirname(path))
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _ensure_gitignore(folder: str) -> None:
+    marker = os.path.join(folder, ".gitignore")
+    if not os.path.exists(marker):
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write("# Cache of cofee-hooks; safe to delete at any time.\n*\n")

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cofee_hooks.config.fast import load_fast
+from cofee_hooks.config.loader import load_config
+from cofee_hooks.config.schema import defaults, validate
+from cofee_hooks.errors import ConfigError
+from tests.conftest import run_cli
+
+
+def write_config(root: Path, text: str) -> Path:
+    path = root / ".claude" / "cofee-hooks.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_fill_every_section():
+    values = defaults()
+    assert values["migrations"]["fail_on"] == "warning"
+    assert values["context"]["budget"] == 9500
+    assert values["memory"]["folder"] == ".claude/agents-memory"
+    assert "*.md" in values["commit_guard"]["allow"]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"migrationz": {}}, "x.yaml: migrationz: unknown key; allowed here: migrations,"),
+        ({"migrations": {"fail_on": "sometimes"}}, "migrations.fail_on: invalid value 'sometimes'; allowed: error, warning, never"),
+        ({"migrations": {"render_timeout": "soon"}}, "migrations.render_timeout: expected an integer, got 'soon'"),
+        ({"memory": {"enabled": "yes"}}, "memory.enabled: expected true or false, got 'yes'"),
+        ({"context": {"budget": 5}}, "context.budget: must be at least 200, got 5"),
+        ({"commit_guard": {"allow": [1]}}, "commit_guard.allow: expected a list of non-empty strings"),
+        ({"context7": {"libraries": {"sqlalchemy": {"name": "SQLAlchemy"}}}}, "context7.libraries.sqlalchemy.id: missing required key"),
+        ({"migrations": {"rules": {"empty-downgrade": "loud"}}}, "migrations.rules.empty-downgrade: invalid value 'loud'"),
+        (["not", "a", "mapping"], "x.yaml: <top level>: expected a mapping, got a list"),
+    ],
+)
+def test_invalid_values_name_file_key_and_allowed(document, expected):
+    with pytest.raises(ConfigError) as caught:
+        validate(document, "x.yaml")
+    assert expected in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_config_found_by_walking_up(tmp_path: Path):
+    write_config(tmp_path, "migrations:\n  fail_on: error\n")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    loaded = load_config(start=nested)
+    assert loaded.values["migrations"]["fail_on"] == "error"
+    assert loaded.root == tmp_path.resolve()
+
+
+def test_guard_off_without_its_section(tmp_path: Path):
+    write_config(tmp_path, "memory:\n  enabled: true\n")
+    assert load_config(start=tmp_path).values["commit_guard"]["enabled"] is False
+    write_config(tmp_path, "commit_guard: {}\n")
+    assert load_config(start=tmp_path).values["commit_guard"]["enabled"] is True
+
+
+def test_no_file_gives_defaults(tmp_path: Path):
+    loaded = load_config(start=tmp_path)
+    assert loaded.source is None
+    assert loaded.values["commit_guard"]["enabled"] is False
+
+
+def test_invalid_yaml_reports_line(tmp_path: Path):
+    path = write_config(tmp_path, "migrations:\n  fail_on: [warning\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert caught.value.message.startswith(f"{path}:")
+    assert "invalid YAML" in caught.value.message
+
+
+def test_fast_cache_rebuilt_when_yaml_changes(tmp_path: Path):
+    path = write_config(tmp_path, "migrations:\n  fail_on: error\n")
+    assert load_fast(str(tmp_path)).values["migrations"]["fail_on"] == "error"
+    cache = tmp_path / ".cofee-hooks-cache" / "config.json"
+    assert cache.is_file()
+    path.write_text("migrations:\n  fail_on: never  # changed size too\n", encoding="utf-8")
+    assert load_fast(str(tmp_path)).values["migrations"]["fail_on"] == "never"
+
+
+def test_fast_cache_corrupt_is_rebuilt(tmp_path: Path):
+    write_config(tmp_path, "memory:\n  main_agent: lead\n")
+    cache = tmp_path / ".cofee-hooks-cache" / "config.json"
+    cache.parent.mkdir()
+    cache.write_text("{not json", encoding="utf-8")
+    assert load_fast(str(tmp_path)).values["memory"]["main_agent"] == "lead"
+
+
+def test_cli_version_and_unknown_command():
+    completed = run_cli("--version")
+    assert completed.returncode == 0
+    assert "cofee-hooks, version" in completed.stdout
+    completed = run_cli("no-such-command")
+    assert completed.returncode == 2
+    assert "No such command" in completed.stderr
