@@ -1,0 +1,188 @@
+"""Claude Code hooks that inject Context7 IDs and scoped rules.
+
+- PreToolUse on `Agent`/`Task`: append the block to the subagent's task
+  prompt. Claude Code 2.1.332 replaces the whole tool input with
+  `updatedInput` and rejects a partial one, so the answer is a full copy of
+  the input with only `prompt` changed.
+- UserPromptSubmit: `additionalContext` with what the prompt calls for and
+  the main session has not been given yet.
+- SessionStart after compaction, clear or resume: send again what the
+  session had been given, since compaction drops it.
+
+These hooks are advisory: every failure is logged and gives no output,
+so the prompt or the tool call goes on unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cofee_hooks.claude import protocol
+from cofee_hooks.context.inject import HEADING, Injection, build_injection
+from cofee_hooks.context.registry import Library, Registry
+from cofee_hooks.context.rules import REASON_PATH, Match, Rule, applicable_rules, load_rules
+from cofee_hooks.context.state import load_state, save_state
+
+REINJECT_SOURCES = ("compact", "clear", "resume")
+_REINJECT_NOTES = {
+    "compact": "Sent again after compaction: the project context given earlier in this session.",
+    "clear": "Sent again after /clear: the project context given earlier in this session.",
+    "resume": "Sent again on resume: the project context given earlier in this session.",
+}
+
+
+def handle_agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    """Append the block to a subagent prompt and return a full copy of the tool input."""
+    try:
+        return _agent_dispatch(event, config, log)
+    except Exception as error:  # noqa: BLE001 - an advisory hook must never break a dispatch
+        log.error(f"context injection at subagent dispatch failed: {type(error).__name__}: {error}")
+        return None
+
+
+def handle_user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    """Add the IDs and scoped rules a user prompt calls for, unless this session already has them."""
+    try:
+        return _user_prompt(event, config, log)
+    except Exception as error:  # noqa: BLE001 - an advisory hook must never block a prompt
+        log.error(f"context injection for a user prompt failed: {type(error).__name__}: {error}")
+        return None
+
+
+def handle_session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    """After compaction, clear or resume, send again what the session had been given."""
+    try:
+        return _session_start(event, config, log)
+    except Exception as error:  # noqa: BLE001 - an advisory hook must never block a session
+        log.error(f"context injection at session start failed: {type(error).__name__}: {error}")
+        return None
+
+
+def _agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    if not event.is_subagent_dispatch or not _enabled(config):
+        return None
+    tool_input = event.tool_input
+    prompt = tool_input.get("prompt")
+    if not isinstance(prompt, str) or HEADING in prompt:
+        return None
+    agent = tool_input.get("subagent_type")
+    agent = agent if isinstance(agent, str) else ""
+    description = tool_input.get("description")
+    text = f"{description}\n{prompt}" if isinstance(description, str) else prompt
+
+    registry = Registry.from_config(config.values)
+    libraries = _unique([*registry.for_agent(agent), *registry.mentioned(text)])
+    matches = applicable_rules(_rules(config), text, agent, config.root)
+    recall = _memory_recall(config, agent, text, log)
+    injection = build_injection(libraries, matches, _budget(config), recall=recall)
+    if not injection.text:
+        return None
+
+    updated = dict(tool_input)
+    updated["prompt"] = f"{prompt}\n\n{injection.text}"
+    log.info(_summary(f"subagent {agent or '<default>'}", injection))
+    return protocol.replace_input(updated)
+
+
+def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    if not _enabled(config):
+        return None
+    text = event.text("prompt")
+    if not text.strip():
+        return None
+    registry = Registry.from_config(config.values)
+    state = load_state(config.root, event.session_id)
+    libraries = [library for library in registry.mentioned(text) if library.id not in state.libraries]
+    matches = [
+        match
+        for match in applicable_rules(_rules(config), text, "", config.root)
+        if match.rule.relative not in state.rules
+    ]
+    if not libraries and not matches:
+        return None
+    injection = build_injection(libraries, matches, _budget(config))
+    if not injection.text:
+        return None
+    state.add(injection.library_ids, injection.rules)
+    save_state(state)
+    log.info(_summary("user prompt", injection))
+    return protocol.additional_context("UserPromptSubmit", injection.text)
+
+
+def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    source = event.text("source")
+    if source not in REINJECT_SOURCES or not _enabled(config):
+        return None
+    state = load_state(config.root, event.session_id)
+    if state.empty:
+        return None
+    registry = Registry.from_config(config.values)
+    libraries = [_library_by_id(registry, library_id) for library_id in state.libraries]
+    by_path = {rule.relative: rule for rule in _rules(config) if not rule.always_loaded}
+    matches = [Match(by_path[path], REASON_PATH, 0) for path in state.rules if path in by_path]
+    injection = build_injection(libraries, matches, _budget(config), note=_REINJECT_NOTES[source])
+    if not injection.text:
+        return None
+    # Rules that no longer fit whole are dropped from the state so a later
+    # prompt that calls for them gets them in full again.
+    state.libraries = injection.library_ids
+    state.rules = injection.rules
+    save_state(state)
+    log.info(_summary(f"session start ({source})", injection))
+    return protocol.additional_context("SessionStart", injection.text)
+
+
+def _enabled(config: Any) -> bool:
+    return bool(config.values.get("context", {}).get("enabled", True))
+
+
+def _budget(config: Any) -> int:
+    budget = config.values.get("context", {}).get("budget", 9500)
+    # Claude Code 2.1.332 previews hook output over 10,000 characters instead of showing it.
+    return min(budget, protocol.MAX_CONTEXT_CHARS - 100)
+
+
+def _rules(config: Any) -> list[Rule]:
+    rule_dirs = config.values.get("context", {}).get("rule_dirs") or []
+    return load_rules(config.root, rule_dirs)
+
+
+def _library_by_id(registry: Registry, library_id: str) -> Library:
+    # An ID given before the registry changed is still sent, under its ID as name.
+    return registry.by_id(library_id) or Library(library_id, library_id, library_id, [], [])
+
+
+def _unique(libraries: list[Library]) -> list[Library]:
+    seen = set()
+    unique = []
+    for library in libraries:
+        if library.key not in seen:
+            seen.add(library.key)
+            unique.append(library)
+    return unique
+
+
+def _memory_recall(config: Any, agent: str, text: str, log: Any):
+    """Return `recall(budget_left)` backed by the memory package, or None when it is not installed."""
+    try:
+        from cofee_hooks.memory.recall import recall_for_dispatch
+    except ImportError:
+        return None
+
+    def recall(budget_left: int) -> str:
+        try:
+            result = recall_for_dispatch(config, agent, text, budget_left)
+        except Exception as error:  # noqa: BLE001 - memory is optional; the IDs and rules still go out
+            log.warning(f"memory recall failed: {type(error).__name__}: {error}")
+            return ""
+        return result if isinstance(result, str) and len(result) <= budget_left else ""
+
+    return recall
+
+
+def _summary(target: str, injection: Injection) -> str:
+    return (
+        f"context for {target}: {len(injection.library_ids)} library ID(s), "
+        f"{len(injection.rules)} rule(s) in full, {len(injection.listed)} listed, "
+        f"{len(injection.text)} characters"
+    )

@@ -1,0 +1,147 @@
+"""Build the Markdown block the hooks inject: Context7 IDs, scoped rules, memory.
+
+The block is plain and stable so an agent can act on it: a heading, the
+libraries with their IDs and the instruction to call `query-docs` with an ID
+directly, then whole rule files in order (most specific first). Claude Code
+2.1.332 shows hook output over 10,000 characters only as a preview, so the
+whole block stays within a budget (`context.budget`, 9,500 by default):
+rules that do not fit are listed by path and title under a line that says
+so, and memory recall gets what is left.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from cofee_hooks.context.registry import Library
+from cofee_hooks.context.rules import Match
+
+HEADING = "## Project context from cofee-hooks"
+_LIBRARIES_HEADING = "### Context7 library IDs"
+_LIBRARIES_INTRO = (
+    "These IDs are already resolved: call the Context7 `query-docs` tool with the ID directly "
+    "and do not call `resolve-library-id` for them."
+)
+_RULES_HEADING = "### Project rules"
+_RULES_INTRO = "Follow these rule files; each is given in full."
+_LISTED_HEADING = "### More rules that apply"
+
+
+class Injection:
+    """The text to inject and what it gave: library IDs and whole rules, plus rules only listed."""
+
+    __slots__ = ("text", "library_ids", "rules", "listed")
+
+    def __init__(self, text: str, library_ids: list[str], rules: list[str], listed: list[str]) -> None:
+        self.text = text
+        self.library_ids = library_ids
+        self.rules = rules
+        self.listed = listed
+
+
+def build_injection(
+    libraries: list[Library],
+    matches: list[Match],
+    budget: int,
+    note: str = "",
+    recall: Callable[[int], str] | None = None,
+) -> Injection:
+    """Assemble the block within `budget` characters; empty text when there is nothing to give.
+
+    `note` is a line placed under the heading (for example after compaction).
+    `recall(budget_left)` returns a Markdown memory block no longer than its
+    argument, or ''.
+    """
+    parts = [HEADING]
+    if note:
+        parts.append(note)
+    library_ids = []
+    library_section = _libraries_section(libraries)
+    if library_section and _length(parts + [library_section]) <= budget:
+        parts.append(library_section)
+        library_ids = [library.id for library in libraries]
+
+    whole, listed, rule_parts = _fit_rules(matches, budget - _length(parts) - 2)
+    parts.extend(rule_parts)
+
+    memory = ""
+    if recall is not None:
+        left = budget - _length(parts) - 2
+        if left > 0:
+            memory = recall(left).strip("\n")
+            if memory and _length(parts + [memory]) <= budget:
+                parts.append(memory)
+            else:
+                memory = ""
+
+    if not library_ids and not whole and not listed and not memory:
+        return Injection("", [], [], [])
+    return Injection("\n\n".join(parts) + "\n", library_ids, whole, listed)
+
+
+def _libraries_section(libraries: list[Library]) -> str:
+    if not libraries:
+        return ""
+    lines = [_LIBRARIES_HEADING, "", _LIBRARIES_INTRO, ""]
+    for library in libraries:
+        lines.append(f"- {library.name}: `{library.id}`")
+    return "\n".join(lines)
+
+
+def _rule_section(match: Match, body: str) -> str:
+    return f"#### Rule file `{match.rule.relative}`\n\n{body}"
+
+
+def _fit_rules(matches: list[Match], room: int) -> tuple[list[str], list[str], list[str]]:
+    """Put the longest possible prefix of `matches` in whole and list the rest; stay within `room`."""
+    if not matches or room <= 0:
+        return [], [], []
+    sections = []
+    for match in matches:
+        try:
+            body = match.rule.body()
+        except OSError:
+            continue
+        sections.append((match, _rule_section(match, body)))
+
+    for count in range(len(sections), -1, -1):
+        included = sections[:count]
+        rest = [match for match, _ in sections[count:]]
+        parts = []
+        if included:
+            parts.append("\n\n".join([_RULES_HEADING, _RULES_INTRO, *(text for _, text in included)]))
+        listing = _listing(rest, room - _length(parts) - 2) if rest else ""
+        if listing:
+            parts.append(listing)
+        if _length(parts) <= room and (listing or not rest):
+            whole = [match.rule.relative for match, _ in included]
+            listed = [match.rule.relative for match in rest]
+            return whole, listed, parts
+    return [], [], []
+
+
+def _listing(rest: list[Match], room: int) -> str:
+    """List rules by path and title; when even the list is too long, end with a count of the others."""
+    intro = (
+        f"{_LISTED_HEADING}\n\n"
+        f"{len(rest)} more rule file(s) apply but did not fit in this block; "
+        "read each one before you work on what it covers:"
+    )
+    lines = [intro]
+    for index, match in enumerate(rest):
+        line = f"- `{match.rule.relative}`: {match.rule.title}"
+        remaining = len(rest) - index - 1
+        tail = f"- and {remaining} more under the rule folders" if remaining else ""
+        if len("\n".join(lines + [line])) + (len(tail) + 1 if tail else 0) > room:
+            left = len(rest) - index
+            last = f"- and {left} more under the rule folders"
+            if len("\n".join(lines + [last])) > room:
+                return ""
+            lines.append(last)
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _length(parts: list[str]) -> int:
+    return len("\n\n".join(parts)) + 1 if parts else 0

@@ -1,0 +1,130 @@
+"""The Context7 registry: which library IDs exist and which words signal them.
+
+The registry comes from the `context7:` configuration section. `libraries:`
+maps a short name to the library's Context7 ID, display name, keywords and
+import names; `agents:` maps an agent to the library names it always needs.
+
+Matching is pure and runs on every prompt, so it uses no regular expression
+built from the registry: single-word terms are looked up in the set of words
+of the text, longer terms (`next.js`, `@remotion/player`) are found with
+`str.find` and checked for word boundaries. Both are case-insensitive.
+Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+_WORD = re.compile(r"\w+")
+_SINGLE_WORD = re.compile(r"\w+\Z")
+
+
+class Library:
+    """One registry entry: key in `libraries:`, Context7 ID, display name and signal terms."""
+
+    __slots__ = ("key", "id", "name", "keywords", "imports")
+
+    def __init__(self, key: str, library_id: str, name: str, keywords: list[str], imports: list[str]) -> None:
+        self.key = key
+        self.id = library_id
+        self.name = name
+        self.keywords = keywords
+        self.imports = imports
+
+    @property
+    def terms(self) -> list[str]:
+        """Keywords and import names, the words that signal this library in a text."""
+        return [*self.keywords, *self.imports]
+
+    def __repr__(self) -> str:
+        return f"Library({self.key!r}, {self.id!r})"
+
+
+class Registry:
+    """Libraries by name and the libraries each agent always needs."""
+
+    __slots__ = ("libraries", "agents", "_by_term")
+
+    def __init__(self, libraries: dict[str, Library], agents: dict[str, list[str]]) -> None:
+        self.libraries = libraries
+        self.agents = agents
+        self._by_term: dict[str, list[Library]] = {}
+        for library in libraries.values():
+            for term in library.terms:
+                bucket = self._by_term.setdefault(term.lower(), [])
+                if library not in bucket:
+                    bucket.append(library)
+
+    @classmethod
+    def from_config(cls, values: dict[str, Any]) -> Registry:
+        """Build the registry from validated configuration values (the whole config dict)."""
+        section = values.get("context7") or {}
+        libraries = {}
+        for key, entry in (section.get("libraries") or {}).items():
+            libraries[key] = Library(
+                key,
+                str(entry.get("id") or ""),
+                str(entry.get("name") or key),
+                list(entry.get("keywords") or []),
+                list(entry.get("imports") or []),
+            )
+        agents = {name: list(names or []) for name, names in (section.get("agents") or {}).items()}
+        return cls(libraries, agents)
+
+    def by_id(self, library_id: str) -> Library | None:
+        for library in self.libraries.values():
+            if library.id == library_id:
+                return library
+        return None
+
+    def for_agent(self, agent: str) -> list[Library]:
+        """Return the libraries `agents:` lists for `agent`; unknown names are skipped."""
+        names = self.agents.get(agent) or []
+        return [self.libraries[name] for name in names if name in self.libraries]
+
+    def mentioned(self, text: str) -> list[Library]:
+        """Return the libraries whose keywords or import names occur in `text`, in registry order."""
+        found_terms = find_terms(text, self._by_term)
+        hits = {id(library) for term in found_terms for library in self._by_term[term]}
+        return [library for library in self.libraries.values() if id(library) in hits]
+
+
+def find_terms(text: str, terms: Iterable[str]) -> set[str]:
+    """Return the lower-cased `terms` that occur in `text` as whole words, ignoring case.
+
+    A term counts when the characters around it are not word characters, so
+    `sqlalchemy` matches `from sqlalchemy.orm import Session` but not
+    `sqlalchemyx`.
+    """
+    lowered = text.lower()
+    words: set[str] | None = None
+    found = set()
+    for term in terms:
+        needle = term.lower()
+        if not needle:
+            continue
+        if _SINGLE_WORD.match(needle):
+            if words is None:
+                words = set(_WORD.findall(lowered))
+            if needle in words:
+                found.add(needle)
+        elif _occurs_as_word(lowered, needle):
+            found.add(needle)
+    return found
+
+
+def _occurs_as_word(text: str, needle: str) -> bool:
+    start = text.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        before_ok = start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(needle[0])
+        after_ok = end == len(text) or not _is_word_char(text[end]) or not _is_word_char(needle[-1])
+        if before_ok and after_ok:
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
