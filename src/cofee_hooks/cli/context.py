@@ -1,10 +1,82 @@
-"""The `cofee-hooks context` commands."""
+"""The `cofee-hooks context` commands: check the registry and rules, preview the block."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
+
+from cofee_hooks.cli.options import config_option, load
+from cofee_hooks.errors import EXIT_FINDINGS, EXIT_OK
 
 
 @click.group("context")
 def context() -> None:
-    """Placeholder until the commands are built."""
+    """Check the Context7 registry and rule files, or preview what a task gets."""
+
+
+@context.command("check")
+@config_option
+def check(config_file: Path | None) -> None:
+    """Validate the registry, agent Context7 tables and rule file frontmatter.
+
+    Exit status: 0 when everything agrees, 1 when problems were found,
+    2 for an invalid configuration.
+    """
+    from cofee_hooks.context.check import check_agent_files, check_registry, check_rule_files
+    from cofee_hooks.context.registry import Registry
+
+    loaded = load(config_file)
+    root = str(loaded.root)
+    source = _display_path(loaded.source, loaded.root)
+    registry = Registry.from_config(loaded.values)
+    rule_dirs = loaded.values["context"]["rule_dirs"]
+
+    problems = [
+        *check_registry(registry, source),
+        *check_agent_files(registry, root),
+        *check_rule_files(root, rule_dirs),
+    ]
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(
+        f"context configuration OK: {len(registry.libraries)} librar{'y' if len(registry.libraries) == 1 else 'ies'}, "
+        f"{len(registry.agents)} agent(s) in the registry"
+    )
+    sys.exit(EXIT_OK)
+
+
+@context.command("show")
+@config_option
+@click.option("--agent", default="", help="Subagent type to preview, as in the Agent tool's subagent_type.")
+@click.argument("task", nargs=-1, required=True)
+def show(config_file: Path | None, agent: str, task: tuple[str, ...]) -> None:
+    """Print the block a subagent dispatch with TASK as its prompt would get.
+
+    Session state is neither read nor written, so the output is what a
+    fresh subagent receives (without memory recall).
+    """
+    from cofee_hooks.config.fast import FastConfig
+    from cofee_hooks.context.hooks import dispatch_injection
+
+    loaded = load(config_file)
+    config = FastConfig(loaded.values, str(loaded.source) if loaded.source else None, str(loaded.root))
+    injection = dispatch_injection(config, agent, " ".join(task))
+    if not injection.text:
+        click.echo("Nothing applies: no library is mentioned or assigned, and no scoped rule matches.")
+        return
+    click.echo(injection.text, nl=False)
+    click.echo(f"({len(injection.text)} characters)", err=True)
+
+
+def _display_path(source: Path | None, root: Path) -> str:
+    if source is None:
+        return "<defaults>"
+    try:
+        return str(source.relative_to(root))
+    except ValueError:
+        return str(source)

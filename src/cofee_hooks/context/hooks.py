@@ -70,11 +70,7 @@ def _agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[st
     description = tool_input.get("description")
     text = f"{description}\n{prompt}" if isinstance(description, str) else prompt
 
-    registry = Registry.from_config(config.values)
-    libraries = _unique([*registry.for_agent(agent), *registry.mentioned(text)])
-    matches = applicable_rules(_rules(config), text, agent, config.root)
-    recall = _memory_recall(config, agent, text, log)
-    injection = build_injection(libraries, matches, _budget(config), recall=recall)
+    injection = dispatch_injection(config, agent, text, _memory_recall(config, agent, text, log))
     if not injection.text:
         return None
 
@@ -82,6 +78,14 @@ def _agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[st
     updated["prompt"] = f"{prompt}\n\n{injection.text}"
     log.info(_summary(f"subagent {agent or '<default>'}", injection))
     return protocol.replace_input(updated)
+
+
+def dispatch_injection(config: Any, agent: str, text: str, recall: Any = None) -> Injection:
+    """Build the block for a subagent of type `agent` whose task is `text` (no session state)."""
+    registry = Registry.from_config(config.values)
+    libraries = _unique([*registry.for_agent(agent), *registry.mentioned(text)])
+    matches = applicable_rules(_rules(config), text, agent, config.root)
+    return build_injection(libraries, matches, _budget(config), recall=recall)
 
 
 def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
