@@ -1,0 +1,244 @@
+"""Render Alembic revisions to PostgreSQL SQL offline, one revision module at a time.
+
+This script runs as a separate process under the project's own interpreter,
+which needs only alembic and SQLAlchemy; it must not import cofee_hooks.
+It reads a JSON request on stdin and writes a JSON answer to the file named
+by its only argument, because revision code may print to stdout.
+
+Request: {"sys_path": [...], "revisions": [{"id": ..., "path": ...}]}.
+Answer: {"results": [{"id", "statements": [{"sql", "line"}], "error"}]} or
+{"fatal": message}. `line` is the 1-based line in the revision file of the
+`op.*` call (or `with` statement) that was running when the SQL was emitted.
+env.py is never run and the alembic_version table is never touched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import sys
+import traceback
+
+_EXTRA_PATHS_FIXING_IMPORTS = (
+    "set migrations.python to the project's interpreter (for example 'uv run python') "
+    "or add the folder that holds the module to prepend_sys_path in alembic.ini"
+)
+
+
+class NeedsDatabase(Exception):
+    """Raised when a revision wants data that only a live database can give."""
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        sys.stderr.write("usage: _render_worker.py ANSWER_FILE < request.json\n")
+        return 2
+    answer_path = argv[1]
+    request = json.load(sys.stdin)
+
+    # The worker's own folder is on sys.path[0]; revisions must not see it.
+    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]
+    sys.path[:0] = request.get("sys_path", [])
+
+    try:
+        answer = {"results": [_render(item) for item in request["revisions"]]}
+    except _AlembicMissing as error:
+        answer = {"fatal": str(error)}
+    answer["python"] = sys.executable
+    with open(answer_path, "w", encoding="utf-8") as stream:
+        json.dump(answer, stream)
+    return 0
+
+
+class _AlembicMissing(Exception):
+    pass
+
+
+def _render(item: dict) -> dict:
+    try:
+        from alembic.operations import Operations
+        from alembic.runtime.migration import MigrationContext
+    except ImportError as error:
+        raise _AlembicMissing(
+            f"alembic and SQLAlchemy are not importable with {sys.executable} ({error}); "
+            "install them in the project's environment or set migrations.python"
+        ) from error
+
+    path = os.path.abspath(item["path"])
+    recorder = _Recorder(path)
+    context = MigrationContext.configure(
+        dialect_name="postgresql",
+        opts={
+            "as_sql": True,
+            "output_buffer": recorder,
+            "transactional_ddl": True,
+            "literal_binds": True,
+        },
+    )
+    bind = _OfflineBind(context.connection, path)
+    context.connection = context.impl.connection = bind
+
+    try:
+        module = _load_module(path, item["id"])
+        upgrade = getattr(module, "upgrade", None)
+        if upgrade is None:
+            return _failure(item, recorder, "the revision has no upgrade() function", None)
+        with Operations.context(context):
+            with context.begin_transaction():
+                upgrade()
+    except ModuleNotFoundError as error:
+        reason = f"importing the revision failed: no module named '{error.name}'; {_EXTRA_PATHS_FIXING_IMPORTS}"
+        return _failure(item, recorder, reason, _line_in(error, path))
+    except ImportError as error:
+        reason = f"importing the revision failed: {error}; {_EXTRA_PATHS_FIXING_IMPORTS}"
+        return _failure(item, recorder, reason, _line_in(error, path))
+    except NeedsDatabase as error:
+        return _failure(item, recorder, str(error), _line_in(error, path))
+    except Exception as error:  # noqa: BLE001 - every failure becomes a finding with its reason
+        line = _line_in(error, path)
+        where = f" at line {line}" if line else ""
+        reason = f"upgrade() raised {type(error).__name__}{where}: {_one_line(error)}"
+        if bind.used_at:
+            reason += f" (it uses op.get_bind() at line {bind.used_at}, which needs a live database)"
+        return _failure(item, recorder, reason, line)
+    return {"id": item["id"], "statements": recorder.statements, "error": None}
+
+
+def _failure(item: dict, recorder: "_Recorder", reason: str, line: int | None) -> dict:
+    return {
+        "id": item["id"],
+        "statements": recorder.statements,
+        "error": {"reason": reason, "line": line},
+    }
+
+
+def _load_module(path: str, revision_id: str):
+    name = "_cofee_hooks_revision_" + "".join(ch if ch.isalnum() else "_" for ch in revision_id)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Recorder(io.TextIOBase):
+    """The output buffer Alembic writes to: one write() per statement."""
+
+    def __init__(self, revision_path: str) -> None:
+        super().__init__()
+        self.revision_path = revision_path
+        self.statements: list[dict] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        sql = text.strip()
+        if sql:
+            self.statements.append({"sql": sql, "line": _caller_line(self.revision_path)})
+        return len(text)
+
+
+def _caller_line(revision_path: str) -> int | None:
+    # The innermost frame running the revision file's code is the `op.*`
+    # call (or the `with` line while an autocommit block opens or closes).
+    frame = sys._getframe(1)
+    while frame is not None:
+        if os.path.abspath(frame.f_code.co_filename) == revision_path:
+            return frame.f_lineno
+        frame = frame.f_back
+    return None
+
+
+def _line_in(error: BaseException, path: str) -> int | None:
+    line = None
+    for entry in traceback.extract_tb(error.__traceback__):
+        if os.path.abspath(entry.filename) == path:
+            line = entry.lineno
+    if line is None and isinstance(error, SyntaxError) and error.filename and os.path.abspath(error.filename) == path:
+        line = error.lineno
+    return line
+
+
+class _OfflineBind:
+    """Stand-in for op.get_bind() offline: SQL is rendered, results cannot be read.
+
+    Alembic's offline connection prints what it executes and returns None,
+    so a revision that reads rows would fail with an obscure AttributeError.
+    """
+
+    def __init__(self, connection, revision_path: str) -> None:
+        self._connection = connection
+        self._revision_path = revision_path
+        self.used_at: int | None = None
+        self.dialect = connection.dialect
+        self.engine = self
+
+    def execute(self, statement, *args, **kwargs):
+        self._note_use()
+        self._connection.execute(statement, *args, **kwargs)
+        return _OfflineResult(self.used_at)
+
+    def exec_driver_sql(self, statement, *args, **kwargs):
+        return self.execute(statement, *args, **kwargs)
+
+    def in_transaction(self) -> bool:
+        # Alembic asks this when an autocommit block opens; offline there is no transaction.
+        return False
+
+    def __getattr__(self, name: str):
+        self._note_use()
+        raise NeedsDatabase(
+            f"upgrade() uses op.get_bind().{name} at line {self.used_at}, which needs a live database"
+        )
+
+    def _note_use(self) -> None:
+        if self.used_at is None:
+            self.used_at = _caller_line(self._revision_path)
+
+
+class _OfflineResult:
+    def __init__(self, line: int | None) -> None:
+        self._line = line
+
+    def __getattr__(self, name: str):
+        raise NeedsDatabase(
+            f"upgrade() reads query results through op.get_bind() (line {self._line}, .{name}), "
+            "which needs a live database"
+        )
+
+    def __iter__(self):
+        return self.__getattr__("__iter__")
+
+
+def _register_inspection() -> None:
+    # sqlalchemy.inspect(op.get_bind()) reads the live schema; say so clearly.
+    try:
+        from sqlalchemy.inspection import _inspects
+    except ImportError:
+        return
+
+    @_inspects(_OfflineBind)
+    def _inspect_offline(bind: _OfflineBind):
+        bind._note_use()
+        raise NeedsDatabase(
+            f"upgrade() inspects the database through op.get_bind() at line {bind.used_at}, "
+            "which needs a live database"
+        )
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:500]
+
+
+if __name__ == "__main__":
+    try:
+        _register_inspection()
+    except Exception:  # noqa: BLE001 - inspection support is a nicety, never a reason to fail
+        pass
+    sys.exit(main(sys.argv))

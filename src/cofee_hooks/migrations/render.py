@@ -1,0 +1,214 @@
+"""Render revisions to PostgreSQL SQL: the one place that runs Alembic.
+
+Alembic and SQLAlchemy are never imported here. Offline rendering runs
+`_render_worker.py` under the project's interpreter, which imports only the
+selected revision modules and runs their `upgrade()`; several revisions share
+one worker process to pay the import cost once. `render_with_env` instead runs
+the project's own Alembic command (`upgrade PARENTS:REV --sql`), for projects
+whose env.py changes how SQL is rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cofee_hooks.errors import ConfigError
+from cofee_hooks.migrations.graph import RevisionFile
+from cofee_hooks.migrations.project import AlembicProject
+
+WORKER = Path(__file__).with_name("_render_worker.py")
+_STDERR_TAIL = 400
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One emitted SQL statement and the 1-based revision line that emitted it (None if unknown)."""
+
+    sql: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """The upgrade SQL of one revision, or why it could not be rendered."""
+
+    revision: str
+    statements: tuple[Statement, ...]
+    error: str | None = None
+    error_line: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class SqlText:
+    """SQL as handed to squawk, with the revision line of every SQL line (index 0 is SQL line 1)."""
+
+    text: str
+    python_lines: tuple[int | None, ...]
+
+    def python_line(self, sql_line: int) -> int | None:
+        """Return the revision line behind a 1-based SQL line, if one is known."""
+        if 1 <= sql_line <= len(self.python_lines):
+            return self.python_lines[sql_line - 1]
+        return None
+
+
+def render_revisions(
+    project: AlembicProject,
+    revisions: list[RevisionFile],
+    python: list[str],
+    timeout: int,
+) -> dict[str, Rendering]:
+    """Render each revision's upgrade() offline in one worker process.
+
+    Failures of a revision (a missing module, op.get_bind() reads, any
+    exception) come back as a `Rendering` with `error` set. Raises
+    `ConfigError` when the interpreter command does not exist.
+    """
+    if not revisions:
+        return {}
+    request = {
+        "sys_path": [str(path) for path in project.prepend_sys_path],
+        "revisions": [{"id": rev.revision, "path": str(rev.path)} for rev in revisions],
+    }
+    with tempfile.TemporaryDirectory(prefix="cofee-hooks-render-") as scratch:
+        answer_path = Path(scratch) / "answer.json"
+        failure = _run_worker(project, python, request, answer_path, timeout * len(revisions))
+        answer = _read_answer(answer_path) if failure is None else None
+
+    if answer is None or "fatal" in answer:
+        reason = failure if answer is None else answer["fatal"]
+        return {rev.revision: Rendering(rev.revision, (), reason or "the render worker returned nothing") for rev in revisions}
+    return _renderings(answer["results"], revisions)
+
+
+def render_with_env(
+    project: AlembicProject,
+    revision: RevisionFile,
+    alembic_command: str,
+    timeout: int,
+) -> Rendering:
+    """Render one revision through the project's own `alembic upgrade PARENTS:REV --sql`.
+
+    env.py runs, so whatever it configures applies. The alembic_version
+    statements are removed; every statement maps to the `def upgrade` line
+    because the revision's frames are not visible from outside.
+    """
+    command = [*shlex.split(alembic_command)]
+    if project.ini_path is not None:
+        command += ["-c", str(project.ini_path)]
+    command += ["upgrade", upgrade_range(revision), "--sql"]
+    try:
+        completed = subprocess.run(
+            command, cwd=project.directory, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError as error:
+        raise ConfigError(f"migrations.alembic_command: '{command[0]}' not found ({error.strerror})") from error
+    except subprocess.TimeoutExpired:
+        return Rendering(revision.revision, (), f"'{shlex.join(command)}' timed out after {timeout} s")
+    if completed.returncode != 0:
+        reason = f"'{shlex.join(command)}' failed with exit code {completed.returncode}: {_tail(completed.stderr)}"
+        return Rendering(revision.revision, (), reason)
+    line = revision.upgrade_line
+    statements = tuple(Statement(sql, line) for sql in split_alembic_output(completed.stdout))
+    return Rendering(revision.revision, statements)
+
+
+def upgrade_range(revision: RevisionFile) -> str:
+    """Return the `START:END` argument that renders exactly one revision.
+
+    A merge names all its parents, joined by commas; a first revision starts from `base`.
+    """
+    start = ",".join(revision.down_revisions) or "base"
+    return f"{start}:{revision.revision}"
+
+
+def split_alembic_output(output: str) -> list[str]:
+    """Split `alembic upgrade --sql` output into statements, without alembic_version bookkeeping."""
+    statements = []
+    for chunk in output.split("\n\n"):
+        lines = [line for line in chunk.splitlines() if line.strip() and not line.startswith("-- ")]
+        sql = "\n".join(lines).strip()
+        if sql and "alembic_version" not in sql:
+            statements.append(sql)
+    return statements
+
+
+def sql_text(rendering: Rendering, fallback_line: int | None) -> SqlText:
+    """Join a rendering's statements into one SQL text with a revision line per SQL line."""
+    parts: list[str] = []
+    lines: list[int | None] = []
+    for statement in rendering.statements:
+        statement_lines = statement.sql.splitlines() or [""]
+        parts.extend(statement_lines)
+        lines.extend([statement.line or fallback_line] * len(statement_lines))
+    return SqlText("\n".join(parts) + "\n", tuple(lines))
+
+
+def _run_worker(
+    project: AlembicProject,
+    python: list[str],
+    request: dict,
+    answer_path: Path,
+    timeout: int,
+) -> str | None:
+    command = [*python, str(WORKER), str(answer_path)]
+    try:
+        completed = subprocess.run(
+            command,
+            input=json.dumps(request),
+            cwd=project.directory,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as error:
+        raise ConfigError(
+            f"migrations.python: '{python[0]}' not found ({error.strerror}); "
+            "set it to an interpreter or command such as 'uv run python'"
+        ) from error
+    except subprocess.TimeoutExpired:
+        return f"rendering timed out after {timeout} s (migrations.render_timeout)"
+    if completed.returncode != 0 or not answer_path.exists():
+        return (
+            f"the render worker ({shlex.join(python)}) failed with exit code "
+            f"{completed.returncode}: {_tail(completed.stderr)}"
+        )
+    return None
+
+
+def _read_answer(answer_path: Path) -> dict | None:
+    try:
+        return json.loads(answer_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _renderings(results: list[dict], revisions: list[RevisionFile]) -> dict[str, Rendering]:
+    renderings: dict[str, Rendering] = {}
+    for result in results:
+        statements = tuple(Statement(item["sql"], item.get("line")) for item in result.get("statements", []))
+        error = result.get("error") or {}
+        renderings[result["id"]] = Rendering(
+            revision=result["id"],
+            statements=statements,
+            error=error.get("reason"),
+            error_line=error.get("line"),
+        )
+    for revision in revisions:
+        renderings.setdefault(revision.revision, Rendering(revision.revision, (), "the render worker skipped it"))
+    return renderings
+
+
+def _tail(text: str) -> str:
+    text = " ".join(text.split())
+    return text[-_STDERR_TAIL:] if text else "no error output"
