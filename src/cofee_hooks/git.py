@@ -94,3 +94,107 @@ def split_nul(data: bytes) -> list[str]:
     if parts and parts[-1] == b"":
         parts.pop()
     return [os.fsdecode(part) for part in parts]
+
+
+# --- Plumbing for the commit guard -------------------------------------------
+# Only plumbing commands are used below: their output does not follow porcelain
+# settings (diff.renames, status.*, color, external diff), and `-z` output is
+# not quoted. `GIT_INDEX_FILE` is inherited, so `git commit -a`, `--only` and
+# `git commit PATH` are judged on the temporary index git builds for them.
+
+_RAW_DIFF_OPTIONS = ("--raw", "-z", "--no-abbrev", "--no-color", "--no-ext-diff")
+
+
+def head_and_merge_head_path(cwd: str | os.PathLike[str] | None = None) -> tuple[str | None, str]:
+    """Return (HEAD commit or None before the first commit, path of MERGE_HEAD) in one call."""
+    completed = run(["rev-parse", "--git-path", "MERGE_HEAD", "--verify", "-q", "HEAD^{commit}"], cwd, check=False)
+    lines = os.fsdecode(completed.stdout).splitlines()
+    if not lines:
+        detail = completed.stderr.decode(errors="replace").strip().splitlines()
+        raise GitError(f"git rev-parse failed: {detail[0] if detail else 'not a git repository'}")
+    head = lines[1] if completed.returncode == 0 and len(lines) > 1 else None
+    return head, lines[0]
+
+
+def empty_tree(cwd: str | os.PathLike[str] | None = None) -> str:
+    """Return the id of the empty tree in this repository's object format (SHA-1 or SHA-256)."""
+    return output(["hash-object", "-t", "tree", "--stdin"], cwd, input_bytes=b"")
+
+
+def diff_index_cached(
+    base: str, cwd: str | os.PathLike[str] | None = None, *, renames: bool = True
+) -> bytes:
+    """Return raw `-z` output of the index against `base`; intent-to-add entries are left out."""
+    detect = ["-M", "-C"] if renames else ["--no-renames"]
+    args = [
+        "diff-index",
+        "--cached",
+        *_RAW_DIFF_OPTIONS,
+        *detect,
+        "--ita-invisible-in-index",
+        "--ignore-submodules=none",
+        base,
+        "--",
+    ]
+    return run(args, cwd).stdout
+
+
+def diff_tree(
+    old: str, new: str, cwd: str | os.PathLike[str] | None = None, *, renames: bool = True
+) -> bytes:
+    """Return raw `-z` output of the recursive difference between two trees or commits."""
+    detect = ["-M", "-C"] if renames else ["--no-renames"]
+    return run(["diff-tree", "-r", *_RAW_DIFF_OPTIONS, *detect, old, new, "--"], cwd).stdout
+
+
+def read_blobs(oids: Sequence[str], cwd: str | os.PathLike[str] | None = None) -> dict[str, bytes]:
+    """Return the contents of the given blobs, read with one `cat-file --batch` process."""
+    unique = list(dict.fromkeys(oids))
+    if not unique:
+        return {}
+    data = run(["cat-file", "--batch"], cwd, input_bytes="".join(f"{oid}\n" for oid in unique).encode()).stdout
+    contents: dict[str, bytes] = {}
+    position = 0
+    for oid in unique:
+        end = data.index(b"\n", position)
+        header = data[position:end].split()
+        position = end + 1
+        if len(header) != 3:
+            continue  # "<oid> missing": the caller treats the blob as unreadable
+        size = int(header[2])
+        contents[oid] = data[position : position + size]
+        position += size + 1
+    return contents
+
+
+def rev_list_with_parents(
+    revisions: Sequence[str], cwd: str | os.PathLike[str] | None = None
+) -> list[tuple[str, list[str], str]]:
+    """Return (commit, parents, subject) for each commit of `revisions`, oldest first."""
+    data = run(["rev-list", "--reverse", "--topo-order", "--format=%P%n%s", *revisions, "--"], cwd).stdout
+    lines = os.fsdecode(data).split("\n")
+    commits: list[tuple[str, list[str], str]] = []
+    index = 0
+    while index + 2 < len(lines) and lines[index].startswith("commit "):
+        commit = lines[index].split()[1]
+        parents = lines[index + 1].split()
+        subject = lines[index + 2]
+        commits.append((commit, parents, subject))
+        index += 3
+    return commits
+
+
+def show_toplevel(cwd: str | os.PathLike[str] | None = None) -> str:
+    """Return the root of the work tree that contains `cwd`."""
+    return output(["rev-parse", "--show-toplevel"], cwd)
+
+
+def hooks_path(cwd: str | os.PathLike[str] | None = None) -> str:
+    """Return the absolute hooks folder git uses here (core.hooksPath, worktrees, submodules)."""
+    folder = output(["rev-parse", "--git-path", "hooks"], cwd)
+    return os.path.abspath(os.path.join(os.fspath(cwd) if cwd else os.getcwd(), folder))
+
+
+def commit_exists(revision: str, cwd: str | os.PathLike[str] | None = None) -> bool:
+    """Return True when `revision` names a commit this repository has."""
+    return run(["cat-file", "-e", f"{revision}^{{commit}}"], cwd, check=False).returncode == 0

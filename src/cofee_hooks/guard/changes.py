@@ -1,0 +1,131 @@
+"""Read what a commit changes, with git plumbing, for the commit policy.
+
+Two sources: the staged set (what `git commit` is about to record, judged on
+the index git hands to its hooks through `GIT_INDEX_FILE`) and a range of
+existing commits (for pre-push and CI). Nothing in the work tree or the index
+is written. Only the standard library is imported: the git hook runs this.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from cofee_hooks import git
+from cofee_hooks.guard.policy import MODE_GITLINK, MODE_SYMLINK, Change
+
+
+@dataclass(frozen=True)
+class CommitChanges:
+    """The changes one existing commit makes, as judged for the policy."""
+
+    commit: str
+    subject: str
+    parents: tuple[str, ...]
+    changes: tuple[Change, ...]
+
+
+def parse_raw(data: bytes) -> list[Change]:
+    """Parse `git diff-* --raw -z` output into changes (symlink targets not yet read).
+
+    Each record is `:old_mode new_mode old_oid new_oid status NUL path NUL`,
+    with a second path for renames and copies (`R100`, `C075`).
+    """
+    fields = data.split(b"\0")
+    changes: list[Change] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        header = fields[index].decode("ascii").lstrip(":").split(" ")
+        old_mode, new_mode, _old_oid, new_oid, status_field = header[:5]
+        status = status_field[:1]
+        if status in ("R", "C"):
+            old_path = os.fsdecode(fields[index + 1])
+            path = os.fsdecode(fields[index + 2])
+            index += 3
+        else:
+            old_path = None
+            path = os.fsdecode(fields[index + 1])
+            index += 2
+        mode = old_mode if status == "D" else new_mode
+        changes.append(_RawChange(status, path, old_path, mode, None, new_oid))
+    return changes
+
+
+@dataclass(frozen=True)
+class _RawChange(Change):
+    # The blob id of the new side, kept to read symlink targets afterwards.
+    oid: str = ""
+
+
+def staged_changes(cwd: str | None = None) -> list[Change]:
+    """Return the changes the next commit would record in the repository at `cwd`.
+
+    Against HEAD, or the empty tree before the first commit. During a merge
+    (MERGE_HEAD present), only paths that differ from every parent count, so
+    what the merged branch brings is not judged again.
+    """
+    head, merge_head_file = git.head_and_merge_head_path(cwd)
+    base = head if head is not None else git.empty_tree(cwd)
+    others = _merge_heads(merge_head_file, cwd) if head is not None else []
+    if not others:
+        changes = parse_raw(git.diff_index_cached(base, cwd))
+    else:
+        changes = parse_raw(git.diff_index_cached(base, cwd, renames=False))
+        for parent in others:
+            differing = _paths(parse_raw(git.diff_index_cached(parent, cwd, renames=False)))
+            changes = [change for change in changes if change.path in differing]
+    return _with_symlink_targets(changes, cwd)
+
+
+def commit_changes(commit: str, parents: list[str], cwd: str | None = None) -> list[Change]:
+    """Return the changes an existing commit makes; a merge only counts paths new to every parent."""
+    if not parents:
+        changes = parse_raw(git.diff_tree(git.empty_tree(cwd), commit, cwd))
+    elif len(parents) == 1:
+        changes = parse_raw(git.diff_tree(parents[0], commit, cwd))
+    else:
+        changes = parse_raw(git.diff_tree(parents[0], commit, cwd, renames=False))
+        for parent in parents[1:]:
+            differing = _paths(parse_raw(git.diff_tree(parent, commit, cwd, renames=False)))
+            changes = [change for change in changes if change.path in differing]
+    return _with_symlink_targets(changes, cwd)
+
+
+def range_changes(revisions: list[str], cwd: str | None = None) -> list[CommitChanges]:
+    """Return the changes of every commit `git rev-list REVISIONS` lists, oldest first."""
+    results = []
+    for commit, parents, subject in git.rev_list_with_parents(revisions, cwd):
+        changes = commit_changes(commit, parents, cwd)
+        results.append(CommitChanges(commit, subject, tuple(parents), tuple(changes)))
+    return results
+
+
+def _merge_heads(merge_head_file: str, cwd: str | None) -> list[str]:
+    path = merge_head_file if cwd is None else os.path.join(cwd, merge_head_file)
+    try:
+        with open(path, encoding="ascii") as handle:
+            return [line.strip() for line in handle if line.strip()]
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as error:
+        raise git.GitError(f"cannot read {path}: {error}") from None
+
+
+def _paths(changes: list[Change]) -> set[str]:
+    return {change.path for change in changes}
+
+
+def _with_symlink_targets(changes: list[Change], cwd: str | None) -> list[Change]:
+    links = [c for c in changes if c.mode == MODE_SYMLINK and c.status != "D"]
+    targets = git.read_blobs([c.oid for c in links if isinstance(c, _RawChange)], cwd) if links else {}
+    result: list[Change] = []
+    for change in changes:
+        target = None
+        if change.mode == MODE_SYMLINK and change.status != "D" and isinstance(change, _RawChange):
+            blob = targets.get(change.oid)
+            target = os.fsdecode(blob) if blob is not None else None
+        result.append(Change(change.status, change.path, change.old_path, change.mode, target))
+    return result
+
+
+__all__ = ["CommitChanges", "MODE_GITLINK", "commit_changes", "parse_raw", "range_changes", "staged_changes"]

@@ -1,0 +1,177 @@
+"""Install and remove the git hooks of the commit guard.
+
+`install_git_hooks` writes `pre-commit`, `pre-merge-commit` and `pre-push`
+into the folder git runs hooks from (`git rev-parse --git-path hooks`, which
+follows `core.hooksPath`, linked worktrees and submodules). A hook of another
+tool found there is moved to `<hook>.cofee-hooks-backup` and still runs,
+before ours. Our scripts carry a marker line, so installing twice changes
+nothing and `uninstall_git_hooks` removes only them and puts back the backup.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import site
+import sys
+from pathlib import Path
+
+from cofee_hooks import git
+from cofee_hooks.errors import UserError
+from cofee_hooks.guard.hook import HOOK_NAMES
+
+MARKER = "# cofee-hooks: managed git hook"
+BACKUP_SUFFIX = ".cofee-hooks-backup"
+
+# Run by the hook script with `python -c`. It reports a missing package in one
+# line instead of a traceback, and the hook then refuses (fails closed).
+_LAUNCHER = (
+    "import sys\n"
+    "try:\n"
+    "    from cofee_hooks.guard.hook import main\n"
+    "except ImportError as error:\n"
+    '    sys.stderr.write("cofee-hooks: cannot import the cofee_hooks package with " + sys.executable'
+    ' + " (" + str(error) + "); reinstall it, then run cofee-hooks install --git, or remove the hook'
+    ' with cofee-hooks uninstall --git\\n")\n'
+    "    sys.exit(1)\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def install_git_hooks(directory: Path | str, *, python: str | None = None) -> list[str]:
+    """Install the guard's git hooks for the repository at `directory`; return one line per hook.
+
+    `python` is the interpreter the hooks run (default: the current one).
+    Raises `UserError` when a foreign hook and an old backup would collide.
+    """
+    hooks_dir = _hooks_dir(directory)
+    os.makedirs(hooks_dir, exist_ok=True)
+    lines = []
+    for name in HOOK_NAMES:
+        lines.append(_install_one(hooks_dir, name, hook_script(name, python or sys.executable)))
+    return lines
+
+
+def uninstall_git_hooks(directory: Path | str) -> list[str]:
+    """Remove the guard's git hooks and restore the hooks they replaced; return one line per hook."""
+    hooks_dir = _hooks_dir(directory)
+    return [_uninstall_one(hooks_dir, name) for name in HOOK_NAMES]
+
+
+def hook_script(name: str, python: str) -> str:
+    """Return the shell script installed as hook `name`, pinned to the interpreter `python`."""
+    flags = _interpreter_flags()
+    backup = f'"$hook_dir/{name}{BACKUP_SUFFIX}"'
+    run_guard = f'"$python" {flags} -c {shlex.quote(_LAUNCHER)} {name} "$@"'
+    lines = [
+        "#!/bin/sh",
+        f"{MARKER}; `cofee-hooks uninstall --git` removes it.",
+        f"# A hook that was here before is kept as {name}{BACKUP_SUFFIX} and runs first.",
+        'hook_dir=$(dirname -- "$0")',
+        f"python={shlex.quote(python)}",
+        'if [ ! -x "$python" ]; then',
+        f'    echo "cofee-hooks: interpreter $python not found; reinstall cofee-hooks and run cofee-hooks install --git ({name} refused)" >&2',
+        "    exit 1",
+        "fi",
+    ]
+    if name == "pre-push":
+        # git feeds the pushed refs on stdin; both hooks need to read them.
+        lines += [
+            f"if [ -x {backup} ]; then",
+            "    refs=$(cat)",
+            f"    printf '%s\\n' \"$refs\" | {backup} \"$@\" || exit $?",
+            f"    printf '%s\\n' \"$refs\" | {run_guard}",
+            "    exit $?",
+            "fi",
+        ]
+    else:
+        lines += [
+            f"if [ -x {backup} ]; then",
+            f'    {backup} "$@" || exit $?',
+            "fi",
+        ]
+    lines.append(f"exec {run_guard}")
+    return "\n".join(lines) + "\n"
+
+
+def is_managed(path: str) -> bool:
+    """Return True when the file at `path` is a hook this package installed."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return MARKER in handle.read(4096)
+    except OSError:
+        return False
+
+
+def _hooks_dir(directory: Path | str) -> str:
+    directory = os.fspath(directory)
+    if not os.path.isdir(directory):
+        raise UserError(f"{directory}: folder not found")
+    # A relative core.hooksPath is relative to the work tree root, where git runs hooks.
+    completed = git.run(["rev-parse", "--show-toplevel"], directory, check=False)
+    toplevel = os.fsdecode(completed.stdout).strip() if completed.returncode == 0 else directory
+    return git.hooks_path(toplevel)
+
+
+def _install_one(hooks_dir: str, name: str, script: str) -> str:
+    path = os.path.join(hooks_dir, name)
+    backup = path + BACKUP_SUFFIX
+    if os.path.lexists(path):
+        if is_managed(path):
+            if _read(path) == script and os.access(path, os.X_OK):
+                return f"{name}: already installed in {hooks_dir}"
+            _write_executable(path, script)
+            return f"{name}: updated in {hooks_dir}"
+        if os.path.lexists(backup):
+            raise UserError(
+                f"{path} belongs to another tool and {backup} already exists; "
+                "move one of them away, then run cofee-hooks install --git again"
+            )
+        os.replace(path, backup)
+        _write_executable(path, script)
+        return f"{name}: installed in {hooks_dir}; the previous hook was kept as {name}{BACKUP_SUFFIX} and runs first"
+    _write_executable(path, script)
+    return f"{name}: installed in {hooks_dir}"
+
+
+def _uninstall_one(hooks_dir: str, name: str) -> str:
+    path = os.path.join(hooks_dir, name)
+    backup = path + BACKUP_SUFFIX
+    if os.path.lexists(path) and not is_managed(path):
+        return f"{name}: not installed by cofee-hooks; left in place"
+    removed = os.path.lexists(path)
+    if removed:
+        os.remove(path)
+    if os.path.lexists(backup):
+        os.replace(backup, path)
+        return f"{name}: removed; the previous hook was restored"
+    return f"{name}: removed" if removed else f"{name}: not installed"
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_executable(path: str, text: str) -> None:
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.chmod(temporary, 0o755)
+    os.replace(temporary, path)
+
+
+def _interpreter_flags() -> str:
+    # -I keeps the repository being committed to (and PYTHONPATH) off sys.path,
+    # so a folder named cofee_hooks in it cannot replace the guard. A package
+    # installed with `pip install --user` lives in the user site, which -I
+    # would hide; then only the environment variables are ignored (-E).
+    import cofee_hooks
+
+    user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else None
+    if user_site and os.path.abspath(cofee_hooks.__file__).startswith(os.path.abspath(user_site) + os.sep):
+        return "-E"
+    return "-I"

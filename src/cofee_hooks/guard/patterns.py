@@ -1,0 +1,167 @@
+"""Gitignore-style path patterns, compiled once into regular expressions.
+
+Supported syntax, matched against repository-relative paths with `/`
+separators, case-sensitively:
+
+- `*` matches any run of characters except `/`, `?` one character except `/`,
+  `[abc]`, `[a-z]` and `[!abc]` (or `[^abc]`) a character class.
+- `**/` at the start matches in any folder, `/**` at the end matches
+  everything inside, and `/**/` in the middle matches zero or more folders.
+- A pattern with a `/` at the start or in the middle is anchored at the
+  repository root (`/build`, `docs/api`); one without matches at any depth
+  (`*.md` matches `README.md` and `docs/guide/intro.md`).
+- A trailing `/` matches folders only, which means every path inside them.
+- A pattern matches a path when it matches the path itself or any folder
+  that contains it, so `docs` covers `docs/a/b.md`.
+- A leading `!` negates a pattern and `\\` escapes the next character (`\\!`,
+  `\\#`, `\\*`). In a list the last matching pattern decides. Unlike
+  `.gitignore`, a negation can carve a file out of a folder matched earlier:
+  `[docs/, "!docs/secret.md"]` excludes `docs/secret.md`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled, e.g. an empty one or a lone `!`."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One compiled pattern: its source text, whether it is negated, and its expressions."""
+
+    text: str
+    negated: bool
+    folder_only: bool
+    _regex: re.Pattern[str]
+
+    def matches(self, path: str, is_folder: bool = False) -> bool:
+        """Return True when the pattern covers `path` or a folder above it."""
+        match = self._regex.match(path)
+        if match is None:
+            return False
+        if not self.folder_only:
+            return True
+        # A folder-only pattern covers the path when it matched a folder
+        # above it (something follows), or the path itself is a folder.
+        return match.group("rest") is not None or is_folder
+
+
+@dataclass(frozen=True)
+class PatternList:
+    """Patterns in order; the last one that matches a path decides."""
+
+    patterns: tuple[Pattern, ...]
+
+    def last_match(self, path: str, is_folder: bool = False) -> Pattern | None:
+        """Return the last pattern that matches `path` (negated or not), or None."""
+        for pattern in reversed(self.patterns):
+            if pattern.matches(path, is_folder):
+                return pattern
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+
+@functools.lru_cache(maxsize=64)
+def compile_patterns(texts: tuple[str, ...]) -> PatternList:
+    """Compile a tuple of pattern texts (cached, so each list is compiled once per process)."""
+    return PatternList(tuple(compile_pattern(text) for text in texts))
+
+
+def compile_pattern(text: str) -> Pattern:
+    """Compile one pattern; raises `PatternError` naming the pattern when it is invalid."""
+    body = text.strip()
+    negated = body.startswith("!")
+    if negated:
+        body = body[1:]
+    folder_only = body.endswith("/") and not body.endswith("\\/")
+    body = body.rstrip("/") if folder_only else body
+    if not body:
+        raise PatternError(f"invalid pattern {text!r}: it matches no path")
+    anchored = "/" in body
+    body = body.lstrip("/")
+    if not body:
+        raise PatternError(f"invalid pattern {text!r}: '/' alone would match the whole repository")
+    prefix = "" if anchored else "(?:.*/)?"
+    expression = f"{prefix}{_translate(body)}(?P<rest>/.*)?\\Z"
+    return Pattern(text, negated, folder_only, re.compile(expression, re.DOTALL))
+
+
+def _translate(body: str) -> str:
+    parts: list[str] = []
+    index = 0
+    length = len(body)
+    while index < length:
+        char = body[index]
+        if char == "\\" and index + 1 < length:
+            parts.append(re.escape(body[index + 1]))
+            index += 2
+        elif char == "*" and body.startswith("**", index) and _is_whole_segment(body, index):
+            parts.append(_double_star(body, index))
+            index += 3 if index + 2 < length else 2
+        elif char == "*":
+            while index < length and body[index] == "*":
+                index += 1
+            parts.append("[^/]*")
+            continue
+        elif char == "?":
+            parts.append("[^/]")
+            index += 1
+        elif char == "[":
+            translated, index = _character_class(body, index)
+            parts.append(translated)
+        else:
+            parts.append(re.escape(char))
+            index += 1
+    return "".join(parts)
+
+
+def _is_whole_segment(body: str, index: int) -> bool:
+    # `**` is special only as a whole path segment: `a/**/b`, `**/b`, `a/**`.
+    before_ok = index == 0 or body[index - 1] == "/"
+    after = index + 2
+    after_ok = after == len(body) or body[after] == "/"
+    return before_ok and after_ok
+
+
+def _double_star(body: str, index: int) -> str:
+    at_end = index + 2 == len(body)
+    if at_end:
+        # `a/**` matches everything inside `a` (the `/` before it is already emitted).
+        return ".*"
+    # `**/` at the start or `/**/` in the middle: zero or more whole folders.
+    return "(?:.*/)?"
+
+
+def _character_class(body: str, start: int) -> tuple[str, int]:
+    index = start + 1
+    negated = index < len(body) and body[index] in "!^"
+    if negated:
+        index += 1
+    members: list[str] = []
+    first = True
+    while index < len(body):
+        char = body[index]
+        if char == "]" and not first:
+            inner = "".join(members)
+            if negated:
+                return f"[^/{inner}]", index + 1
+            return f"[{inner}]", index + 1
+        if char == "\\" and index + 1 < len(body):
+            members.append(re.escape(body[index + 1]))
+            index += 2
+        elif char == "-" and members and index + 1 < len(body) and body[index + 1] != "]":
+            members.append("-")
+            index += 1
+        else:
+            members.append(re.escape(char))
+            index += 1
+        first = False
+    # No closing bracket: the `[` is an ordinary character.
+    return re.escape("["), start + 1

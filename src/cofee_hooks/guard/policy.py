@@ -1,0 +1,288 @@
+"""The commit policy: one pure function decides which changes a repository accepts.
+
+`decide(policy, changes)` is called by the git hooks, by `check-commit` (staged
+set and commit ranges) and by the Claude Code hook, so they cannot disagree.
+Only the standard library is imported: the Claude Code hook loads this module
+on every Bash tool call.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cofee_hooks.errors import ConfigError
+from cofee_hooks.guard.patterns import PatternError, PatternList, compile_patterns
+
+MODE_SYMLINK = "120000"
+MODE_GITLINK = "160000"
+MODE_FILE = "100644"
+CONFIG_FILE = ".claude/cofee-hooks.yaml"
+
+_STATUS_NAMES = {
+    "A": "added",
+    "M": "modified",
+    "D": "deleted",
+    "T": "type changed",
+    "R": "renamed",
+    "C": "copied",
+    "U": "unmerged",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed entry of a commit, as git's raw diff reports it.
+
+    `status` is one of A, M, D, T, R, C (U for an unmerged entry). `path` is
+    the new path (the removed one for D); `old_path` is the source of a
+    rename or copy. `mode` is the octal git mode of the entry being committed
+    (the removed entry's mode for D): `120000` is a symlink, `160000` a
+    submodule (gitlink). `symlink_target` is the link text when `mode` is a
+    symlink and the reader looked it up.
+    """
+
+    status: str
+    path: str
+    old_path: str | None = None
+    mode: str = MODE_FILE
+    symlink_target: str | None = None
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == MODE_SYMLINK
+
+    @property
+    def is_gitlink(self) -> bool:
+        return self.mode == MODE_GITLINK
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The `commit_guard` settings: whether the guard is on, and its allow and deny patterns."""
+
+    enabled: bool
+    allow: tuple[str, ...]
+    deny: tuple[str, ...] = ()
+    source: str | None = None
+
+    @classmethod
+    def from_section(cls, section: Mapping[str, Any], source: str | None = None) -> Policy:
+        """Build a policy from the validated `commit_guard` section; raises ConfigError on a bad pattern."""
+        policy = cls(
+            bool(section.get("enabled", False)),
+            tuple(section.get("allow", ())),
+            tuple(section.get("deny", ())),
+            source,
+        )
+        policy.compiled()
+        return policy
+
+    def compiled(self) -> tuple[PatternList, PatternList]:
+        """Return the compiled allow and deny lists (cached per process)."""
+        where = self.source or CONFIG_FILE
+        try:
+            allow = compile_patterns(self.allow)
+        except PatternError as error:
+            raise ConfigError(f"{where}: commit_guard.allow: {error}") from None
+        try:
+            deny = compile_patterns(self.deny)
+        except PatternError as error:
+            raise ConfigError(f"{where}: commit_guard.deny: {error}") from None
+        return allow, deny
+
+
+@dataclass(frozen=True)
+class Offense:
+    """One path the policy refuses: which change touched it, why, and the pattern behind it.
+
+    `pattern` is the allow or deny pattern that excluded the path, or None
+    when the path matched no allow pattern at all.
+    """
+
+    path: str
+    status: str
+    reason: str
+    pattern: str | None = None
+    role: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "role": self.role,
+            "reason": self.reason,
+            "pattern": self.pattern,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on a set of changes: allowed or not, and every offending path."""
+
+    enabled: bool
+    offenses: tuple[Offense, ...] = ()
+    checked: int = 0
+    allow: tuple[str, ...] = field(default=(), repr=False)
+    deny: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.offenses
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "allowed": self.allowed,
+            "checked": self.checked,
+            "offenses": [offense.as_dict() for offense in self.offenses],
+        }
+
+    def message(self, subject: str = "commit", max_paths: int | None = None) -> str:
+        """Render the refusal: every offending path with its reason, then how to fix it.
+
+        `subject` names what was judged ("commit", "commit 1a2b3c4 'Add app'").
+        `max_paths` caps the listed paths for callers with a size limit; the
+        rest are counted. Returns '' when the changes are allowed.
+        """
+        if self.allowed:
+            return ""
+        count = len(self.offenses)
+        noun = "path is" if count == 1 else "paths are"
+        lines = [f"cofee-hooks: {subject} refused: {count} {noun} outside the commit policy of this repository:"]
+        shown = self.offenses if max_paths is None else self.offenses[:max_paths]
+        for offense in shown:
+            lines.append(f"  {display_path(offense.path)}  ({_describe(offense)})")
+        if len(shown) < count:
+            lines.append(f"  ... and {count - len(shown)} more")
+        lines.append("Allowed here: " + (", ".join(self.allow) or "nothing"))
+        if self.deny:
+            lines.append("Denied even when allowed: " + ", ".join(self.deny))
+        lines.extend(_fix_lines(subject))
+        return "\n".join(lines)
+
+
+def decide(policy: Policy, changes: Iterable[Change]) -> Verdict:
+    """Judge `changes` against `policy` and return the verdict.
+
+    Every path a change touches is checked: the path itself and, for a
+    rename or copy, its source. A symlink the policy allows is refused when
+    its target leaves the repository or lies outside the policy. A gitlink
+    is judged as its path, like a folder.
+    """
+    if not policy.enabled:
+        return Verdict(False)
+    allow, deny = policy.compiled()
+    offenses: list[Offense] = []
+    checked = 0
+    for change in changes:
+        checked += 1
+        offenses.extend(_judge_change(change, allow, deny))
+    return Verdict(True, tuple(offenses), checked, policy.allow, policy.deny)
+
+
+def path_problem(path: str, allow: PatternList, deny: PatternList, is_folder: bool = False) -> tuple[str, str | None] | None:
+    """Return (reason, pattern) when `path` is outside the policy, or None when it is allowed."""
+    denied = deny.last_match(path, is_folder)
+    if denied is not None and not denied.negated:
+        return "denied by pattern", denied.text
+    allowed = allow.last_match(path, is_folder)
+    if allowed is None:
+        return "matched no allow pattern", None
+    if allowed.negated:
+        return "excluded by allow pattern", allowed.text
+    return None
+
+
+def _judge_change(change: Change, allow: PatternList, deny: PatternList) -> list[Offense]:
+    offenses: list[Offense] = []
+    sides = [(change.path, _role_of_new(change))]
+    if change.old_path is not None and change.status in ("R", "C"):
+        sides.append((change.old_path, "source of a rename" if change.status == "R" else "source of a copy"))
+    for path, role in sides:
+        problem = path_problem(path, allow, deny, is_folder=change.is_gitlink)
+        if problem is not None:
+            offenses.append(Offense(path, change.status, problem[0], problem[1], role))
+    if not offenses and change.is_symlink and change.status != "D":
+        link_offense = _judge_symlink(change, allow, deny)
+        if link_offense is not None:
+            offenses.append(link_offense)
+    return offenses
+
+
+def _role_of_new(change: Change) -> str:
+    if change.status == "R":
+        return "target of a rename"
+    if change.status == "C":
+        return "target of a copy"
+    if change.is_gitlink:
+        return "submodule " + _STATUS_NAMES.get(change.status, change.status)
+    if change.is_symlink:
+        return "symlink " + _STATUS_NAMES.get(change.status, change.status)
+    return _STATUS_NAMES.get(change.status, change.status)
+
+
+def _judge_symlink(change: Change, allow: PatternList, deny: PatternList) -> Offense | None:
+    target = change.symlink_target
+    role = _role_of_new(change)
+    if target is None:
+        return Offense(change.path, change.status, "symlink target could not be read", None, role)
+    resolved = resolve_link_target(change.path, target)
+    if resolved is None:
+        return Offense(change.path, change.status, f"symlink points outside the repository ({target})", None, role)
+    # The target may be a file or a folder; either reading inside the policy is enough.
+    problem = path_problem(resolved, allow, deny, is_folder=False)
+    if problem is not None:
+        problem = path_problem(resolved, allow, deny, is_folder=True)
+    if problem is None:
+        return None
+    reason, pattern = problem
+    verb = "" if reason.startswith("matched") else "is "
+    return Offense(change.path, change.status, f"symlink points at {resolved}, which {verb}{reason}", pattern, role)
+
+
+def resolve_link_target(link_path: str, target: str) -> str | None:
+    """Resolve a symlink's text against its folder; None when it leaves the repository.
+
+    Resolution is lexical: a link whose target goes through another symlink
+    is judged on the text, and that other symlink is judged on its own.
+    """
+    if not target or target.startswith("/") or "\0" in target:
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(link_path), target))
+    if joined == "." or joined == ".." or joined.startswith("../"):
+        return None
+    return joined
+
+
+def display_path(path: str) -> str:
+    """Quote a path for a message so that it can be pasted into a shell."""
+    if not path.isprintable():
+        # Newlines and other control characters: show them escaped, unambiguously.
+        return "$" + shlex.quote(json.dumps(path, ensure_ascii=False)[1:-1])
+    return shlex.quote(path)
+
+
+def _describe(offense: Offense) -> str:
+    reason = offense.reason
+    if offense.pattern is not None:
+        reason = f"{reason} '{offense.pattern}'"
+    return f"{offense.role}; {reason}" if offense.role else reason
+
+
+def _fix_lines(subject: str) -> list[str]:
+    if subject.startswith("commit ") and subject != "commit":
+        # A commit that already exists: the fix is to rewrite it, not to unstage.
+        return [
+            "To fix: rewrite the commit without these paths (git rebase -i, then git rm --cached -- PATH),",
+            f"or change commit_guard.allow / commit_guard.deny in {CONFIG_FILE}.",
+        ]
+    return [
+        "To fix: unstage each path with git restore --staged -- PATH",
+        "(git rm --cached -- PATH to stop tracking a file, e.g. before the first commit),",
+        f"or change commit_guard.allow / commit_guard.deny in {CONFIG_FILE}.",
+    ]
