@@ -2,12 +2,78 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from cofee_hooks.errors import UserError
+from cofee_hooks.workspace import InitReport, lay_down
 
 
 @click.command("init")
-def init() -> None:
-    """Placeholder until the command is built."""
-    raise UserError("init is not built yet")
+@click.option("--force", is_flag=True, help="Overwrite files whose content differs from the templates.")
+@click.option(
+    "--install",
+    "then_install",
+    is_flag=True,
+    help="Also install the git and Claude Code hooks, as `cofee-hooks install` does.",
+)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def init(force: bool, then_install: bool, directory: Path | None) -> None:
+    """Lay down the team workspace configuration in DIRECTORY (default: here).
+
+    Writes .claude/ (agents, rules, team protocol, cofee-hooks.yaml),
+    .mcp.json, CLAUDE.md and .gitignore. A file that exists with other
+    content is kept and listed, unless --force is given.
+    """
+    target = (directory or Path.cwd()).resolve()
+    report = lay_down(target, force=force)
+    _print_report(report)
+
+    if then_install:
+        from cofee_hooks.cli.install import install
+
+        click.get_current_context().invoke(install, directory=target)
+
+    _print_next_steps(target, report, then_install)
+
+
+def _print_report(report: InitReport) -> None:
+    for path in report.created:
+        click.echo(f"created {path}")
+    for path in report.overwritten:
+        click.echo(f"overwrote {path}")
+    if report.unchanged:
+        click.echo(f"{len(report.unchanged)} file(s) already up to date")
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)} file(s) that differ from the templates (use --force to overwrite):")
+        for path in report.skipped:
+            click.echo(f"  {path}")
+
+
+def _print_next_steps(target: Path, report: InitReport, installed: bool) -> None:
+    here = target == Path.cwd().resolve()
+    argument = "" if here else f" {target}"
+    steps = []
+    if not _is_git_work_tree(target):
+        steps.append(f"git init{argument}   (the workspace must be a git repository)")
+    if not installed:
+        steps.append(f"cofee-hooks install{argument}   (git hooks and Claude Code hooks)")
+    doctor = "cofee-hooks doctor" if here else f"cd {target} && cofee-hooks doctor"
+    steps.append(f"{doctor}   (checks that every hook is in place and works)")
+    if report.skipped:
+        steps.append("compare the skipped files with the templates, or run init again with --force")
+
+    click.echo("")
+    click.echo("Next steps:")
+    for number, step in enumerate(steps, start=1):
+        click.echo(f"  {number}. {step}")
+
+
+def _is_git_work_tree(folder: Path) -> bool:
+    from cofee_hooks import git
+
+    try:
+        completed = git.run(["rev-parse", "--is-inside-work-tree"], folder, check=False)
+    except git.GitError:
+        return False
+    return completed.returncode == 0 and completed.stdout.strip() == b"true"
