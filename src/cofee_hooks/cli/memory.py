@@ -1,10 +1,128 @@
-"""The `cofee-hooks memory` commands."""
+"""The `cofee-hooks memory` commands: list, show and prune saved agent memory."""
 
 from __future__ import annotations
 
+import datetime
+import os
+from pathlib import Path
+
 import click
+
+from cofee_hooks.cli.options import config_option, load
+from cofee_hooks.errors import UserError
+from cofee_hooks.memory.store import (
+    UnsafeName,
+    agent_folder,
+    list_agents,
+    load_summaries,
+    memory_root,
+    prune as prune_entries,
+)
 
 
 @click.group("memory")
 def memory() -> None:
-    """Placeholder until the commands are built."""
+    """List, show and prune the memory agents saved.
+
+    Entries live in <memory.folder>/<agent>/<date>-<topic>.md; memory.folder
+    defaults to .claude/agents-memory in the project.
+    """
+
+
+@memory.command("list")
+@click.argument("agent", required=False)
+@config_option
+def list_command(agent: str | None, config_file: Path | None) -> None:
+    """List agents with their entry counts, or the entries of AGENT."""
+    config = load(config_file)
+    root = _root(config)
+    if agent is None:
+        agents = list_agents(root)
+        if not agents:
+            click.echo(f"No memory saved yet in {_shown(config, root)}.")
+            return
+        for name in agents:
+            count = len(load_summaries(os.path.join(root, name)))
+            click.echo(f"{name}: {count} {'entry' if count == 1 else 'entries'}")
+        return
+
+    folder = _agent_folder(root, agent)
+    summaries = load_summaries(folder) if os.path.isdir(folder) else []
+    if not summaries:
+        raise UserError(f"no memory saved for agent {agent!r} in {_shown(config, root)}")
+    for summary in summaries:
+        click.echo(f"{_shown(config, os.path.join(folder, summary.file))}")
+        click.echo(f"    Insight: {summary.insight}")
+        click.echo(f"    Applies when: {summary.applies_when}")
+
+
+@memory.command("show")
+@click.argument("file")
+@config_option
+def show_command(file: str, config_file: Path | None) -> None:
+    """Print one entry. FILE is a path, or AGENT/NAME.md inside the memory folder."""
+    config = load(config_file)
+    root = _root(config)
+    candidates = [Path(file), Path(root) / file]
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                click.echo(candidate.read_text(encoding="utf-8", errors="replace"), nl=False)
+            except OSError as error:
+                raise UserError(f"{candidate}: cannot read memory file: {error.strerror}") from None
+            return
+    raise UserError(f"memory file not found: {file} (also looked in {_shown(config, root)})")
+
+
+@memory.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Delete entries whose file name date is more than this many days before today.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be deleted and delete nothing.")
+@click.argument("agent", required=False)
+@config_option
+def prune_command(days: int, dry_run: bool, agent: str | None, config_file: Path | None) -> None:
+    """Delete old entries of every agent, or of AGENT, and update the indexes.
+
+    An entry's age is the date that starts its file name; files without one
+    are kept.
+    """
+    config = load(config_file)
+    root = _root(config)
+    cutoff = (datetime.date.today() - datetime.timedelta(days=days)).isoformat()
+    agents = [agent] if agent else list_agents(root)
+    total = 0
+    for name in agents:
+        _agent_folder(root, name)
+        try:
+            removed = prune_entries(root, name, cutoff, dry_run=dry_run)
+        except OSError as error:
+            raise UserError(f"{_shown(config, root)}/{name}: cannot prune: {error.strerror}") from None
+        for path in removed:
+            click.echo(f"{'would delete' if dry_run else 'deleted'} {_shown(config, path)}")
+        total += len(removed)
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"{verb} {total} {'entry' if total == 1 else 'entries'} dated before {cutoff}")
+
+
+def _root(config) -> str:
+    try:
+        return memory_root(config)
+    except UnsafeName as error:
+        raise UserError(f"{config.source or 'configuration'}: {error}") from None
+
+
+def _agent_folder(root: str, agent: str) -> str:
+    try:
+        return agent_folder(root, agent)
+    except UnsafeName as error:
+        raise UserError(f"invalid agent name: {error}") from None
+
+
+def _shown(config, path: str) -> str:
+    relative = os.path.relpath(path, str(config.root))
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,164 @@
+"""Offer an agent's saved memory when it is dispatched again.
+
+`recall_for_dispatch` is called by the context-injection hook for every
+subagent dispatch. An entry matches the task when a word of its Domain or
+"Applies when" also occurs in the task (after lower-casing, dropping common
+words and a plain plural ending). Matching entries are given in full, most
+shared words first and newer first on ties; the others are listed by path
+and insight, so the agent can open them itself. The agent's `INDEX.md`
+supplies the summaries; only matching entries are read in full.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from cofee_hooks.memory.store import IndexedEntry, UnsafeName, agent_folder, load_summaries, memory_root
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP_WORDS = frozenset(
+    """
+    about after all also and any are before but can does each for from has have how into its more
+    most must new not now off only other our out over per same should some such than that the
+    their them then there these they this those under use used using was were what when where which
+    while who will with you your
+    """.split()
+)
+
+
+def recall_for_dispatch(config: Any, agent_type: str, task_text: str, budget: int) -> str:
+    """Return a Markdown block of the agent's memory for a task, at most `budget` characters.
+
+    Returns '' when memory or recall is turned off, the agent has no saved
+    entries, the agent name is unusable, or not even the heading fits.
+    """
+    try:
+        return _recall(config, agent_type, task_text, budget)
+    except (OSError, UnsafeName, KeyError, TypeError, ValueError):
+        # Recall is a courtesy: a broken folder must not stop the dispatch.
+        return ""
+
+
+def _recall(config: Any, agent_type: str, task_text: str, budget: int) -> str:
+    settings = config.values["memory"]
+    if not settings["enabled"] or not settings["recall"] or not agent_type:
+        return ""
+    folder = agent_folder(memory_root(config), agent_type)
+    if not os.path.isdir(folder):
+        return ""
+    summaries = load_summaries(folder)
+    if not summaries:
+        return ""
+
+    matched, others = rank(summaries, task_text)
+    shown_folder = _display_path(config, folder)
+    return _render(folder, shown_folder, agent_type, matched, others, budget)
+
+
+def rank(summaries: list[IndexedEntry], task_text: str) -> tuple[list[IndexedEntry], list[IndexedEntry]]:
+    """Split summaries into those matching the task (best first) and the rest (newest first)."""
+    task_words = words(task_text)
+    scored: list[tuple[int, IndexedEntry]] = []
+    others: list[IndexedEntry] = []
+    for summary in summaries:
+        score = len(task_words & words(f"{summary.domain} {summary.applies_when}"))
+        if score:
+            scored.append((score, summary))
+        else:
+            others.append(summary)
+    # File names start with the date, so a reverse name sort puts newer entries first.
+    scored.sort(key=lambda item: item[1].file, reverse=True)
+    scored.sort(key=lambda item: item[0], reverse=True)
+    others.sort(key=lambda item: item.file, reverse=True)
+    return [summary for _, summary in scored], others
+
+
+def words(text: str) -> set[str]:
+    """Return the comparable words of a text: lower case, no common words, plurals reduced."""
+    found: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        if len(word) < 3 or word in _STOP_WORDS:
+            continue
+        found.add(_singular(word))
+    return found
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _render(
+    folder: str,
+    shown_folder: str,
+    agent: str,
+    matched: list[IndexedEntry],
+    others: list[IndexedEntry],
+    budget: int,
+) -> str:
+    heading = f"## Memory of {agent}\n\nSaved by earlier runs of this agent in {shown_folder}/.\n"
+    if len(heading) > budget:
+        return ""
+    parts = [heading]
+    used = len(heading)
+
+    full: list[str] = []
+    summarised: list[IndexedEntry] = []
+    for summary in matched:
+        text = _read(os.path.join(folder, summary.file))
+        piece = f"\n{text.rstrip()}\n"
+        title = "\n### Entries that match this task\n" if not full else ""
+        if text and used + len(title) + len(piece) <= budget:
+            full.append(title + piece)
+            used += len(title) + len(piece)
+        else:
+            summarised.append(summary)
+    parts.extend(full)
+
+    listed = summarised + others
+    title = "\n### Other entries (open the file when it helps)\n\n"
+    lines: list[str] = []
+    for position, summary in enumerate(listed):
+        line = f"- {shown_folder}/{summary.file}: {summary.insight}\n"
+        cost = len(line) + (0 if lines else len(title))
+        after = len(listed) - position - 1
+        # Keep room for the closing "... and N more" line in case the next one does not fit.
+        reserve = len(_more_line(shown_folder, after)) if after else 0
+        if used + cost + reserve > budget:
+            break
+        lines.append(line)
+        used += cost
+    omitted = len(listed) - len(lines)
+    if lines and omitted:
+        lines.append(_more_line(shown_folder, omitted))
+    if lines:
+        parts.append(title + "".join(lines))
+
+    if len(parts) == 1:
+        return ""
+    return "".join(parts)
+
+
+def _more_line(shown_folder: str, count: int) -> str:
+    return f"- ... and {count} more in {shown_folder}/INDEX.md\n"
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read()
+    except OSError:
+        return ""
+
+
+def _display_path(config: Any, folder: str) -> str:
+    relative = os.path.relpath(folder, os.path.abspath(str(config.root)))
+    return relative.replace(os.sep, "/")

@@ -1,0 +1,412 @@
+"""Write memory entries to `<memory folder>/<agent>/`, one file per entry.
+
+Guarantees, for every writer that goes through this module:
+
+- A file name is never overwritten: a new file is linked into place with
+  `os.link`, which fails when the name exists, and the next numbered name
+  (`...-2.md`) is tried instead.
+- No partial file is ever visible: content goes to a temporary file first.
+- Writers of one agent folder are serialised by `fcntl.flock` on `.lock` in
+  that folder, so concurrent hooks neither lose entries nor write duplicates.
+- An entry whose content already exists anywhere in the agent's folder (also
+  when the agent saved the file itself) is not written again.
+- `INDEX.md` in the agent folder lists every entry with its "Applies when"
+  and is rebuilt on every write.
+
+Agent names and topics are sanitised before they become path components, and
+a path that would leave the memory folder is rejected. Standard library only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from typing import Any, Iterator
+
+from cofee_hooks.memory.redact import redact
+from cofee_hooks.memory.section import MemoryEntry, parse_entry_file
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no fcntl
+    fcntl = None  # type: ignore[assignment]
+
+INDEX_NAME = "INDEX.md"
+LOCK_NAME = ".lock"
+MAX_AGENT_NAME_LENGTH = 64
+MAX_TOPIC_LENGTH = 60
+_DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
+_INDEX_ENTRY = re.compile(r"^- \[(?P<file>[^\]]+)\]\([^)]*\): ?(?P<insight>.*)$")
+_INDEX_DETAIL = re.compile(r"^  - (?P<key>Domain|Applies when): ?(?P<value>.*)$")
+_GITIGNORE_TEXT = "# Written by cofee-hooks: its lock and temporary files.\n.lock\n.*.tmp\n"
+
+
+class UnsafeName(ValueError):
+    """A name or folder that would put a file outside the memory folder."""
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What became of one entry: `written` or `duplicate`, the file concerned, and the kinds of secrets redacted."""
+
+    status: str
+    path: str
+    redactions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexedEntry:
+    """One line of an agent's index: the entry file (relative to the agent folder) and its summary."""
+
+    file: str
+    insight: str
+    domain: str
+    applies_when: str
+
+
+def memory_root(config: Any) -> str:
+    """Return the absolute memory folder of a loaded configuration.
+
+    Raises `UnsafeName` when `memory.folder` points outside the project root.
+    """
+    root = os.path.abspath(str(config.root))
+    folder = os.path.normpath(os.path.join(root, config.values["memory"]["folder"]))
+    if folder != root and not folder.startswith(root.rstrip(os.sep) + os.sep):
+        raise UnsafeName(f"memory.folder {config.values['memory']['folder']!r} is outside the project {root}")
+    return folder
+
+
+def agent_folder_name(agent: str) -> str:
+    """Return the folder name for an agent type, or raise `UnsafeName`.
+
+    Separators, `..`, control characters and absolute paths are rejected
+    outright, since they only appear in a name meant to escape the folder;
+    other characters outside `[A-Za-z0-9._-]` become `-`.
+    """
+    shown = repr(agent[:80])
+    if not agent or not agent.strip():
+        raise UnsafeName("empty agent name")
+    if _UNSAFE_CHARACTERS.search(agent) or ".." in agent or os.path.isabs(agent):
+        raise UnsafeName(f"agent name {shown} contains a path separator, '..' or a control character")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", agent.strip()).strip("-.")
+    name = name[:MAX_AGENT_NAME_LENGTH].rstrip("-.")
+    if not name or name == INDEX_NAME:
+        raise UnsafeName(f"agent name {shown} has no usable characters")
+    return name
+
+
+def topic_slug(topic: str) -> str:
+    """Return a file-name-safe slug: lower case letters, digits and single hyphens."""
+    slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
+    return slug[:MAX_TOPIC_LENGTH].rstrip("-")
+
+
+def agent_folder(root: str, agent: str) -> str:
+    """Return the folder of `agent` under the memory folder `root`, or raise `UnsafeName`.
+
+    The check uses resolved paths, so a symbolic link that leads out of the
+    memory folder is rejected too.
+    """
+    folder = os.path.join(root, agent_folder_name(agent))
+    real_root = os.path.realpath(root)
+    real_folder = os.path.realpath(folder)
+    if not real_folder.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UnsafeName(f"agent folder {folder} resolves to {real_folder}, outside {real_root}")
+    return folder
+
+
+def store_entries(
+    root: str,
+    agent: str,
+    entries: list[MemoryEntry],
+    capture_date: str,
+    *,
+    redact_secrets: bool = True,
+) -> list[StoreResult]:
+    """Write each entry as `<capture_date>-<topic>.md` in the agent's folder.
+
+    Raises `UnsafeName` for an agent name that cannot be used and `OSError`
+    when the folder cannot be written.
+    """
+    folder = agent_folder(root, agent)
+    if not entries:
+        return []
+    os.makedirs(folder, exist_ok=True)
+    _ensure_gitignore(root)
+
+    results: list[StoreResult] = []
+    with locked(folder):
+        known = _content_keys(folder, redact_secrets)
+        for entry in entries:
+            result = _store_one(folder, entry, capture_date, known, redact_secrets)
+            results.append(result)
+        # Rebuilt even when nothing new was written: the agent may have saved
+        # files itself since the last rebuild.
+        write_index(folder, agent_folder_name(agent))
+    return results
+
+
+def _store_one(
+    folder: str, entry: MemoryEntry, capture_date: str, known: dict[str, str], redact_secrets: bool
+) -> StoreResult:
+    redactions: tuple[str, ...] = ()
+    if redact_secrets:
+        entry, redactions = _redact_entry(entry)
+    key = entry.content_key()
+    if key in known:
+        return StoreResult("duplicate", known[key], redactions)
+
+    slug = topic_slug(entry.topic) or "note"
+    path = _link_new_file(folder, f"{capture_date}-{slug}", entry)
+    known[key] = path
+    return StoreResult("written", path, redactions)
+
+
+def _redact_entry(entry: MemoryEntry) -> tuple[MemoryEntry, tuple[str, ...]]:
+    kinds: list[str] = []
+
+    def clean(text: str) -> str:
+        cleaned, found = redact(text)
+        kinds.extend(found)
+        return cleaned
+
+    # Knowledge is redacted as one text, so a private key spread over several
+    # lines is caught as one block.
+    knowledge = tuple(line for line in clean("\n".join(entry.knowledge)).splitlines() if line.strip())
+    cleaned = replace(
+        entry,
+        topic=clean(entry.topic),
+        insight=clean(entry.insight),
+        domain=clean(entry.domain),
+        knowledge=knowledge,
+        source=clean(entry.source),
+        applies_when=clean(entry.applies_when),
+    )
+    return cleaned, tuple(kinds)
+
+
+def _link_new_file(folder: str, stem: str, entry: MemoryEntry) -> str:
+    """Put the entry under the first free name `stem.md`, `stem-2.md`, ...; return its path."""
+    number = 1
+    while True:
+        name = f"{stem}.md" if number == 1 else f"{stem}-{number}.md"
+        target = os.path.join(folder, name)
+        number += 1
+        if os.path.lexists(target):
+            continue
+        temporary = _write_temporary(folder, entry.render(name))
+        try:
+            if _link_no_replace(temporary, target):
+                return target
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def _link_no_replace(source: str, target: str) -> bool:
+    """Give `source` the name `target` unless that name exists; return whether it did."""
+    try:
+        os.link(source, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        # NOTE: some file systems (certain network and FUSE mounts) refuse hard
+        # links. The rename below is still atomic, and the lock keeps other
+        # cofee-hooks writers out, but a foreign writer could race the check.
+        if os.path.lexists(target):
+            return False
+        os.rename(source, target)
+        return True
+
+
+def _write_temporary(folder: str, text: str) -> str:
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    os.chmod(temporary, 0o644)
+    return temporary
+
+
+@contextlib.contextmanager
+def locked(folder: str) -> Iterator[None]:
+    """Hold the exclusive lock of an agent folder (blocks until it is free)."""
+    with open(os.path.join(folder, LOCK_NAME), "a", encoding="utf-8") as lock_file:
+        if fcntl is not None:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+
+def entry_files(folder: str) -> list[str]:
+    """Return the entry files of an agent folder (relative paths, sorted), without the index."""
+    found: list[str] = []
+    for current, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in files:
+            if name.endswith(".md") and not name.startswith(".") and name != INDEX_NAME:
+                found.append(os.path.relpath(os.path.join(current, name), folder))
+    return sorted(found)
+
+
+def read_entry(path: str) -> MemoryEntry | None:
+    """Parse one entry file; None when it is unreadable or not in the team's format."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return parse_entry_file(stream.read())
+    except OSError:
+        return None
+
+
+def _content_keys(folder: str, redact_secrets: bool) -> dict[str, str]:
+    """Map the content key of every parseable entry file in the folder to its path."""
+    keys: dict[str, str] = {}
+    for relative in entry_files(folder):
+        path = os.path.join(folder, relative)
+        entry = read_entry(path)
+        if entry is None:
+            continue
+        # A file the agent wrote itself may still hold the secret we redact.
+        if redact_secrets:
+            entry, _ = _redact_entry(entry)
+        keys.setdefault(entry.content_key(), path)
+    return keys
+
+
+def write_index(folder: str, agent: str) -> str:
+    """Rebuild `INDEX.md` of an agent folder from its entry files; call it under `locked`."""
+    lines = [
+        f"# Memory of {agent}",
+        "",
+        "<!-- Rebuilt by cofee-hooks on every write; edits to this file are lost. -->",
+        "",
+    ]
+    for relative in entry_files(folder):
+        entry = read_entry(os.path.join(folder, relative))
+        if entry is None:
+            continue
+        link = relative.replace(os.sep, "/")
+        lines.append(f"- [{link}]({link}): {_one_line(entry.insight)}")
+        lines.append(f"  - Domain: {_one_line(entry.domain)}")
+        lines.append(f"  - Applies when: {_one_line(entry.applies_when)}")
+    path = os.path.join(folder, INDEX_NAME)
+    temporary = _write_temporary(folder, "\n".join(lines) + "\n")
+    os.replace(temporary, path)
+    return path
+
+
+def read_index(folder: str) -> list[IndexedEntry] | None:
+    """Parse an agent's `INDEX.md`; None when it is missing or unreadable."""
+    try:
+        with open(os.path.join(folder, INDEX_NAME), encoding="utf-8", errors="replace") as stream:
+            text = stream.read()
+    except OSError:
+        return None
+    entries: list[IndexedEntry] = []
+    current: dict[str, str] | None = None
+    for line in text.splitlines():
+        head = _INDEX_ENTRY.match(line)
+        if head is not None:
+            if current is not None:
+                entries.append(_indexed(current))
+            current = {"file": head.group("file"), "insight": head.group("insight")}
+            continue
+        detail = _INDEX_DETAIL.match(line)
+        if detail is not None and current is not None:
+            current[detail.group("key")] = detail.group("value")
+    if current is not None:
+        entries.append(_indexed(current))
+    return entries
+
+
+def load_summaries(folder: str) -> list[IndexedEntry]:
+    """Return the summary of every entry in an agent folder, sorted by file name.
+
+    The index supplies what it lists; only files it does not list (saved by
+    the agent itself after the last rebuild) are opened and parsed.
+    """
+    present = entry_files(folder)
+    indexed = {item.file: item for item in read_index(folder) or []}
+    summaries: list[IndexedEntry] = []
+    for relative in present:
+        link = relative.replace(os.sep, "/")
+        if link in indexed:
+            summaries.append(indexed[link])
+            continue
+        entry = read_entry(os.path.join(folder, relative))
+        if entry is not None:
+            summaries.append(IndexedEntry(link, entry.insight, entry.domain, entry.applies_when))
+    return summaries
+
+
+def list_agents(root: str) -> list[str]:
+    """Return the agent folder names under the memory folder, sorted."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    return sorted(
+        name for name in names if not name.startswith(".") and os.path.isdir(os.path.join(root, name))
+    )
+
+
+def date_of(file_name: str) -> str | None:
+    """Return the `YYYY-MM-DD` that starts an entry file name, or None."""
+    match = _DATE_NAME.match(os.path.basename(file_name))
+    return match.group(1) if match else None
+
+
+def prune(root: str, agent: str, before: str, *, dry_run: bool = False) -> list[str]:
+    """Delete the agent's entries dated before `before` (YYYY-MM-DD); return their paths."""
+    folder = agent_folder(root, agent)
+    if not os.path.isdir(folder):
+        return []
+    with locked(folder):
+        old = [
+            os.path.join(folder, relative)
+            for relative in entry_files(folder)
+            if (date_of(relative) or "9999-99-99") < before
+        ]
+        if dry_run:
+            return old
+        for path in old:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        if old:
+            write_index(folder, agent_folder_name(agent))
+    return old
+
+
+def _indexed(values: dict[str, str]) -> IndexedEntry:
+    return IndexedEntry(
+        values["file"], values.get("insight", ""), values.get("Domain", ""), values.get("Applies when", "")
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _ensure_gitignore(root: str) -> None:
+    # The memory folder is committed; its lock and temporary files must not be.
+    path = os.path.join(root, ".gitignore")
+    if os.path.exists(path):
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(_GITIGNORE_TEXT)
