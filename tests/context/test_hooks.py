@@ -146,6 +146,57 @@ def test_dispatch_failure_is_logged_not_raised(config, log, monkeypatch):
     assert log.lines == [("error", "context injection at subagent dispatch failed: RuntimeError: disk on fire")]
 
 
+def test_dispatch_adds_memory_recall(config, log, monkeypatch):
+    import cofee_hooks.memory.recall as recall_module
+
+    calls = []
+
+    def fake_recall(config_arg, agent_type, task_text, budget):
+        calls.append((agent_type, task_text, budget))
+        return "### Memory of db-architect\n\n- orders use soft deletes"
+
+    monkeypatch.setattr(recall_module, "recall_for_dispatch", fake_recall)
+    tool_input = {"description": "Design", "prompt": "design the orders table", "subagent_type": "db-architect"}
+    prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
+    assert prompt.rstrip().endswith("- orders use soft deletes")
+    assert len(calls) == 1
+    agent_type, task_text, budget = calls[0]
+    assert agent_type == "db-architect"
+    assert "design the orders table" in task_text
+    assert 0 < budget < 9500
+
+
+def test_dispatch_memory_only(config, log, monkeypatch):
+    import cofee_hooks.memory.recall as recall_module
+
+    monkeypatch.setattr(recall_module, "recall_for_dispatch", lambda *args: "### Memory\n\n- a fact")
+    tool_input = {"description": "Docs", "prompt": "fix a typo", "subagent_type": "writer"}
+    prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
+    assert "- a fact" in prompt
+
+
+def test_dispatch_memory_failure_still_injects(config, log, monkeypatch):
+    import cofee_hooks.memory.recall as recall_module
+
+    def broken(*args):
+        raise RuntimeError("index unreadable")
+
+    monkeypatch.setattr(recall_module, "recall_for_dispatch", broken)
+    tool_input = {"description": "d", "prompt": "design it", "subagent_type": "db-architect"}
+    prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
+    assert "`/websites/sqlalchemy_en_21`" in prompt
+    assert ("warning", "memory recall failed: RuntimeError: index unreadable") in log.lines
+
+
+def test_dispatch_without_memory_package(config, log, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cofee_hooks.memory.recall", None)
+    tool_input = {"description": "d", "prompt": "design it", "subagent_type": "db-architect"}
+    prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
+    assert "`/websites/sqlalchemy_en_21`" in prompt
+
+
 # User prompt -----------------------------------------------------------------
 
 
