@@ -1,0 +1,128 @@
+"""Claude Code hook entry point of cofee-hooks.
+
+`cofee-hooks install --claude` copies this file to `.claude/hooks/` of the
+project and registers it in `.claude/settings.json` as
+
+    "${COFEE_HOOKS_PYTHON:-python3}" -S "$CLAUDE_PROJECT_DIR/.claude/hooks/cofee_hooks_entry.py" [bash]
+
+It runs under `-S` because the site module alone costs a few milliseconds on
+every tool call. It therefore finds the package itself, in this order: the
+normal path; the folders in `COFEE_HOOKS_PATH` (from the environment, else
+from `env` in `.claude/settings.local.json`, which install writes for this
+machine); the package this file was shipped in; then the interpreter's
+site-packages.
+
+With the argument `bash` (the PreToolUse Bash entry), a payload that does
+not mention git anywhere is answered before anything is imported. If the
+package cannot be imported, a PreToolUse Bash call that mentions git is
+blocked with exit code 2 and one line on stderr; everything else passes.
+
+Standard library only; keep this file small, it is copied into projects.
+"""
+
+import os
+import sys
+
+MAX_PAYLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _mentions_git(data):
+    if b"\\u" in data:
+        # JSON escapes could spell "git"; let the runtime decode them.
+        return True
+    squeezed = data.replace(b"\\", b"").replace(b"'", b"").replace(b'"', b"")
+    return b"git" in squeezed.lower()
+
+
+def _recorded_paths():
+    value = os.environ.get("COFEE_HOOKS_PATH")
+    if not value:
+        value = _path_from_local_settings()
+    return [entry for entry in (value or "").split(os.pathsep) if entry]
+
+
+def _path_from_local_settings():
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.path.join(os.path.dirname(here), "settings.local.json")]
+    project = os.environ.get("CLAUDE_PROJECT_DIR")
+    if project:
+        candidates.append(os.path.join(project, ".claude", "settings.local.json"))
+    for candidate in candidates:
+        try:
+            import json
+
+            with open(candidate, encoding="utf-8") as handle:
+                settings = json.load(handle)
+            value = settings["env"]["COFEE_HOOKS_PATH"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _shipped_paths():
+    here = os.path.dirname(os.path.abspath(__file__))
+    # Inside an installed wheel this file is cofee_hooks/_hooks/; in a source
+    # checkout it is hooks/ next to src/.
+    return [os.path.dirname(os.path.dirname(here)), os.path.join(os.path.dirname(here), "src")]
+
+
+def _import_runtime():
+    attempts = (None, _recorded_paths, _shipped_paths, "site")
+    for attempt in attempts:
+        if attempt == "site":
+            try:
+                import site
+
+                site.main()
+            except Exception:
+                return None
+        elif attempt is not None:
+            for entry in attempt():
+                if entry not in sys.path and os.path.isdir(os.path.join(entry, "cofee_hooks")):
+                    sys.path.append(entry)
+        try:
+            from cofee_hooks.claude import runtime
+
+            return runtime
+        except Exception:
+            # A half-found package must not poison the next attempt.
+            for name in [name for name in sys.modules if name == "cofee_hooks" or name.startswith("cofee_hooks.")]:
+                del sys.modules[name]
+    return None
+
+
+def _looks_like_bash_call(data, hint):
+    if hint == "bash":
+        return True
+    return b"PreToolUse" in data and b"Bash" in data
+
+
+def main():
+    hint = sys.argv[1] if len(sys.argv) > 1 else ""
+    try:
+        data = sys.stdin.buffer.read(MAX_PAYLOAD_BYTES + 1)
+    except (OSError, ValueError):
+        data = b""
+    if hint == "bash" and b"PreToolUse" in data and not _mentions_git(data):
+        return 0
+    runtime = _import_runtime()
+    if runtime is None:
+        if _looks_like_bash_call(data, hint) and _mentions_git(data):
+            sys.stderr.write(
+                "cofee-hooks: the commit guard cannot run because the cofee_hooks package was not found by "
+                + sys.executable
+                + "; run 'cofee-hooks install --claude' again, or set COFEE_HOOKS_PYTHON.\n"
+            )
+            return 2
+        return 0
+    return runtime.run(data)
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except BaseException:
+        code = 0
+    sys.exit(code)

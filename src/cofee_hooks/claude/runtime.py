@@ -1,0 +1,360 @@
+"""The Claude Code hook runtime: one payload in, one answer (or nothing) out.
+
+Claude Code starts the entry script for every hook event this package
+handles; the script passes stdin to `run()`, which routes on
+`hook_event_name` (and `tool_name` for tool events) to one handler, imported
+only for its own event. stdout receives exactly one JSON object or nothing;
+logs go to a file (see `cofee_hooks.claude.log`), never to stdout.
+
+Failure policy (the client only blocks on exit code 2, and treats any other
+non-zero exit as success, so a crash must be turned into a decision here):
+
+| Event                     | Handler                     | On failure (crash, deadline, bad config)       |
+|---------------------------|-----------------------------|------------------------------------------------|
+| PreToolUse Bash           | guard.agent_hook            | fail closed: exit 2 and one line on stderr,    |
+|                           |                             | but only when the command mentions git         |
+| PreToolUse Agent / Task   | context.hooks               | fail open: exit 0, no output, logged           |
+| UserPromptSubmit          | context.hooks               | fail open                                      |
+| SessionStart              | context.hooks               | fail open                                      |
+| PostToolUse               | lint.feedback               | fail open                                      |
+| SubagentStop/Stop/SessEnd | memory.hooks                | fail open                                      |
+| any other event           | none                        | exit 0, no output                              |
+| unreadable payload        | none                        | exit 2 only when it is clearly a Bash          |
+|                           |                             | PreToolUse call that mentions git, else exit 0 |
+
+A handler module that does not exist (an optional part not installed) is a
+no-op for its advisory event. No traceback ever reaches stdout or stderr;
+tracebacks go to the log file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, BinaryIO, TextIO
+
+MAX_PAYLOAD_BYTES = 5 * 1024 * 1024
+
+# Seconds the whole hook may run before it gives up. Claude Code's default
+# hook timeout is 60 s; SessionEnd entries are installed with 10 s, so its
+# cap stays below that. The configured `hooks.deadline_seconds` may lower
+# these, never raise them.
+_DEFAULT_DEADLINE = 20.0
+_DEADLINE_CAPS = {"SessionEnd": 8.0}
+_MAX_DEADLINE = 50.0
+
+GUARD_EVENT = ("PreToolUse", "Bash")
+
+# (event, tool name or None) -> (module, function). Tool events fall back to
+# the entry without a tool name when the tool has no entry of its own.
+ROUTES: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("PreToolUse", "Bash"): ("cofee_hooks.guard.agent_hook", "handle_bash"),
+    ("PreToolUse", "Agent"): ("cofee_hooks.context.hooks", "handle_agent_dispatch"),
+    ("PreToolUse", "Task"): ("cofee_hooks.context.hooks", "handle_agent_dispatch"),
+    ("UserPromptSubmit", None): ("cofee_hooks.context.hooks", "handle_user_prompt"),
+    ("SessionStart", None): ("cofee_hooks.context.hooks", "handle_session_start"),
+    ("PostToolUse", "Write"): ("cofee_hooks.lint.feedback", "handle_post_tool_use"),
+    ("PostToolUse", "Edit"): ("cofee_hooks.lint.feedback", "handle_post_tool_use"),
+    ("PostToolUse", "MultiEdit"): ("cofee_hooks.lint.feedback", "handle_post_tool_use"),
+    ("PostToolUse", "Bash"): ("cofee_hooks.lint.feedback", "handle_post_tool_use"),
+    ("SubagentStop", None): ("cofee_hooks.memory.hooks", "handle_subagent_stop"),
+    ("Stop", None): ("cofee_hooks.memory.hooks", "handle_stop"),
+    ("SessionEnd", None): ("cofee_hooks.memory.hooks", "handle_session_end"),
+}
+
+
+class DeadlineExceeded(Exception):
+    """Raised by the alarm signal when a hook runs past its deadline."""
+
+
+def mentions_git(command: str) -> bool:
+    """Return True when a command line could run git once the shell removes quoting.
+
+    Quotes and backslashes are dropped first, because `g\\it` and `"g"it` run
+    git too. Upper case counts, so `GIT_CONFIG_*` and `core.hooksPath` stay
+    on the slow path.
+    """
+    squeezed = command.replace("\\", "").replace("'", "").replace('"', "")
+    return "git" in squeezed.lower()
+
+
+def run(
+    data: bytes,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    environ: dict[str, str] | None = None,
+) -> int:
+    """Handle one payload: write the answer to `stdout` and return the exit code.
+
+    Never raises; every failure is decided by the policy in the module docstring.
+    """
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    environ = os.environ if environ is None else environ
+    try:
+        return _run(data, stdout, stderr, environ)
+    except BaseException as error:  # noqa: BLE001 - the last line of defence, no traceback may escape
+        return _fail_unreadable(data, stderr, f"internal error: {type(error).__name__}")
+
+
+def main(stdin: BinaryIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Read the payload from `stdin` (capped in size) and run it."""
+    stdin = sys.stdin.buffer if stdin is None else stdin
+    try:
+        data = stdin.read(MAX_PAYLOAD_BYTES + 1)
+    except (OSError, ValueError):
+        data = b""
+    return run(data, stdout, stderr)
+
+
+def _run(data: bytes, stdout: TextIO, stderr: TextIO, environ: Any) -> int:
+    if len(data) > MAX_PAYLOAD_BYTES:
+        return _fail_unreadable(data, stderr, f"payload larger than {MAX_PAYLOAD_BYTES} bytes")
+
+    import json
+
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _fail_unreadable(data, stderr, "payload is not valid JSON")
+    if not isinstance(payload, dict):
+        return _fail_unreadable(data, stderr, "payload is not a JSON object")
+
+    event_name = payload.get("hook_event_name")
+    tool_name = payload.get("tool_name")
+    if not isinstance(event_name, str):
+        return 0
+    if not isinstance(tool_name, str):
+        tool_name = None
+    route = ROUTES.get((event_name, tool_name)) or ROUTES.get((event_name, None))
+    if route is None:
+        return 0
+
+    is_guard = (event_name, tool_name) == GUARD_EVENT
+    if is_guard:
+        command = _bash_command(payload)
+        # Fast path: a command that cannot run git costs nothing more.
+        if command is None or not mentions_git(command):
+            return 0
+    return _dispatch(payload, route, is_guard, stdout, stderr, environ)
+
+
+def _bash_command(payload: dict[str, Any]) -> str | None:
+    tool_input = payload.get("tool_input")
+    if not isinstance(tool_input, dict):
+        return None
+    command = tool_input.get("command")
+    return command if isinstance(command, str) else None
+
+
+def _dispatch(
+    payload: dict[str, Any],
+    route: tuple[str, str],
+    is_guard: bool,
+    stdout: TextIO,
+    stderr: TextIO,
+    environ: Any,
+) -> int:
+    from cofee_hooks.claude.log import open_log
+    from cofee_hooks.claude.protocol import HookEvent, encode_answer
+
+    event = HookEvent(payload)
+    project_dir = _project_dir(event, environ)
+    log = open_log(project_dir)
+    log.context = f"event={event.name}" + (f" tool={event.tool_name}" if event.tool_name else "")
+
+    previous = _start_deadline(_DEFAULT_DEADLINE)
+    try:
+        config, config_error = _load_config(project_dir)
+        if config is not None:
+            log = _reopen_log(log, project_dir, config)
+            _start_deadline(_deadline_for(event.name, config))
+        if config_error is not None:
+            log.error(f"configuration not loaded: {config_error}")
+            if config is None:
+                if not is_guard:
+                    return 0
+                config = _default_config(project_dir)
+        handler = _import_handler(route, log)
+        if handler is None:
+            if is_guard:
+                return _fail_guard(stderr, log, "the commit guard module could not be imported")
+            return 0
+        answer = handler(event, config, log)
+        text = encode_answer(answer) if isinstance(answer, dict) else ""
+        if answer is not None and not isinstance(answer, dict):
+            log.error(f"handler {route[1]} returned {type(answer).__name__}, not a dict; ignored")
+    except DeadlineExceeded:
+        if is_guard:
+            return _fail_guard(stderr, log, "the commit guard ran out of time")
+        log.error("deadline exceeded; no answer given")
+        return 0
+    except Exception as error:  # noqa: BLE001 - turned into the event's failure policy
+        _log_traceback(log, error)
+        if is_guard:
+            return _fail_guard(stderr, log, f"the commit guard failed ({type(error).__name__}: {_first_line(error)})")
+        return 0
+    finally:
+        _stop_deadline(previous)
+
+    if text:
+        try:
+            stdout.write(text + "\n")
+            stdout.flush()
+        except (OSError, ValueError) as error:
+            log.error(f"cannot write the answer: {error}")
+    return 0
+
+
+def _project_dir(event: Any, environ: Any) -> str:
+    for candidate in (environ.get("CLAUDE_PROJECT_DIR"), event.cwd):
+        if candidate and os.path.isabs(candidate) and os.path.isdir(candidate):
+            return candidate
+    return os.getcwd()
+
+
+def _load_config(project_dir: str) -> tuple[Any, str | None]:
+    """Load the configuration; returns (config or None, error message or None)."""
+    from cofee_hooks.config.fast import load_fast
+
+    try:
+        return load_fast(project_dir), None
+    except ModuleNotFoundError as error:
+        # Under `python -S` the YAML parser is only importable once the
+        # interpreter's site-packages are on the path; add them and retry.
+        if not _enable_site():
+            return None, f"{error}"
+    except Exception as error:  # noqa: BLE001 - ConfigError and unreadable files alike
+        return None, _first_line(error)
+    try:
+        return load_fast(project_dir), None
+    except Exception as error:  # noqa: BLE001
+        return None, _first_line(error)
+
+
+def _enable_site() -> bool:
+    if "site" in sys.modules and getattr(sys.flags, "no_site", 0) == 0:
+        return False
+    import site
+
+    before = len(sys.path)
+    site.main()
+    return len(sys.path) != before
+
+
+def _default_config(project_dir: str) -> Any:
+    """Return the defaults (guard off) when the project configuration cannot be read."""
+    from cofee_hooks.config.fast import FastConfig
+    from cofee_hooks.config.schema import defaults
+
+    values = defaults()
+    values["commit_guard"]["enabled"] = False
+    return FastConfig(values, None, project_dir)
+
+
+def _reopen_log(log: Any, project_dir: str, config: Any) -> Any:
+    from cofee_hooks.claude.log import open_log
+
+    try:
+        hooks = config.section("hooks")
+    except (KeyError, AttributeError, TypeError):
+        return log
+    new_log = open_log(getattr(config, "root", None) or project_dir, hooks)
+    new_log.context = log.context
+    return new_log
+
+
+def _deadline_for(event_name: str, config: Any) -> float:
+    try:
+        configured = float(config.section("hooks").get("deadline_seconds") or _DEFAULT_DEADLINE)
+    except (KeyError, AttributeError, TypeError, ValueError):
+        configured = _DEFAULT_DEADLINE
+    return max(0.5, min(configured, _DEADLINE_CAPS.get(event_name, _MAX_DEADLINE)))
+
+
+def _import_handler(route: tuple[str, str], log: Any) -> Any:
+    import importlib
+
+    module_name, function_name = route
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            log.info(f"{module_name} is not available; event ignored")
+            return None
+        raise
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        log.warning(f"{module_name} has no {function_name}; event ignored")
+    return handler
+
+
+def _start_deadline(seconds: float) -> Any:
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return None
+
+    def _on_alarm(signum: int, frame: Any) -> None:
+        raise DeadlineExceeded()
+
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    return previous
+
+
+def _stop_deadline(previous: Any) -> None:
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    if previous is not None:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _fail_guard(stderr: TextIO, log: Any, reason: str) -> int:
+    """Block the Bash call (exit 2) with one line; the client shows stderr to the model."""
+    log.error(f"{reason}; the command was blocked")
+    _write_line(stderr, f"cofee-hooks: {reason}; the git command was blocked. See .claude/logs/cofee-hooks.log.")
+    return 2
+
+
+def _fail_unreadable(data: bytes, stderr: TextIO, reason: str) -> int:
+    """Decide on a payload that could not be read: block only a clear Bash call mentioning git."""
+    if not looks_like_git_bash_call(data):
+        return 0
+    _write_line(stderr, f"cofee-hooks: the commit guard could not read the hook payload ({reason}); the command was blocked.")
+    return 2
+
+
+def looks_like_git_bash_call(data: bytes) -> bool:
+    """Return True when unparseable bytes are clearly a PreToolUse Bash payload that mentions git."""
+    import re
+
+    head = data[: MAX_PAYLOAD_BYTES + 1].decode("utf-8", errors="replace")
+    if not re.search(r'"hook_event_name"\s*:\s*"PreToolUse"', head):
+        return False
+    if not re.search(r'"tool_name"\s*:\s*"Bash"', head):
+        return False
+    return "\\u" in head or mentions_git(head)
+
+
+def _write_line(stream: TextIO, line: str) -> None:
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _log_traceback(log: Any, error: BaseException) -> None:
+    import traceback
+
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    log.error(f"handler failed: {text}")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else type(error).__name__
