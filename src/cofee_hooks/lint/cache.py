@@ -1,0 +1,155 @@
+"""A cache of rendering and squawk results per revision file.
+
+An entry is keyed by the revision file's content, the squawk binary, the
+settings that change rendering or squawk's output, and this package's
+version, so any of them changing makes a new entry. Entries are JSON files
+in the cache folder (`.cofee-hooks-cache/` by default), which carries its
+own `.gitignore` so that git never sees it. The folder may be deleted at any
+time. A missing, corrupt or unreadable entry is a cache miss, and a cache
+that cannot be written is skipped: the cache never makes a run fail.
+
+Only the standard library is imported, so that a warm run never pays for
+Alembic or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from cofee_hooks import __version__
+
+CACHE_FORMAT = 1
+DEFAULT_FOLDER = ".cofee-hooks-cache"
+# Settings of the `migrations` section that change the rendered SQL or squawk's findings.
+RELEVANT_SETTINGS = (
+    "python",
+    "use_env",
+    "alembic_command",
+    "pg_version",
+    "squawk_exclude",
+    "squawk_include",
+    "render_timeout",
+)
+_GITIGNORE = "# Created by cofee-hooks: this folder is a cache and may be deleted at any time.\n*\n"
+
+
+class LintCache:
+    """Rendering and squawk results stored by content key; a disabled cache stores nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    @classmethod
+    def disabled(cls) -> LintCache:
+        return cls(None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """Return the stored value for `key`, or None when it is missing or unreadable."""
+        if self.folder is None:
+            return None
+        try:
+            document = json.loads(self._entry_path(key).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if not isinstance(document, dict) or document.get("key") != key or not isinstance(document.get("value"), dict):
+            return None
+        return document["value"]
+
+    def put(self, key: str, value: Mapping[str, Any]) -> bool:
+        """Store `value` (JSON-serialisable) under `key`; return False when the cache could not be written."""
+        if self.folder is None:
+            return False
+        try:
+            text = json.dumps({"key": key, "value": dict(value)}, sort_keys=True)
+        except (TypeError, ValueError):
+            return False
+        path = self._entry_path(key)
+        try:
+            self._prepare_folder()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Write to a temporary file and rename, so that a reader never sees half an entry.
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                os.replace(temporary, path)
+            except BaseException:
+                _remove_quietly(temporary)
+                raise
+        except OSError:
+            return False
+        return True
+
+    def _entry_path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.json"
+
+    def _prepare_folder(self) -> None:
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text(_GITIGNORE, encoding="utf-8")
+
+
+def open_cache(root: Path, folder: str | None = DEFAULT_FOLDER, enabled: bool = True) -> LintCache:
+    """Return the cache for a repository root; `folder` is relative to it unless absolute."""
+    if not enabled or not folder:
+        return LintCache.disabled()
+    return LintCache((Path(root) / folder).resolve())
+
+
+def cache_key(content: bytes, squawk_identity: str, settings: Mapping[str, Any]) -> str:
+    """Return the key of one revision file's results (a SHA-256 hex digest)."""
+    material = {
+        "format": CACHE_FORMAT,
+        "package": __version__,
+        "squawk": squawk_identity,
+        "settings": settings,
+        "content": hashlib.sha256(content).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def relevant_settings(migrations: Mapping[str, Any], extra_files: Iterable[Path] = ()) -> dict[str, Any]:
+    """Pick the settings that change results, plus the content hash of files such as `.squawk.toml`."""
+    settings: dict[str, Any] = {name: migrations.get(name) for name in RELEVANT_SETTINGS}
+    files = {}
+    for path in extra_files:
+        try:
+            files[str(path)] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            files[str(path)] = None
+    settings["files"] = files
+    return settings
+
+
+def squawk_identity(binary: str | os.PathLike[str], version: str | None = None) -> str:
+    """Return a string that changes whenever the squawk binary is replaced.
+
+    Uses the resolved path, size and modification time, so no process is
+    started; pass `version` too when it is already known.
+    """
+    try:
+        resolved = os.path.realpath(binary)
+        status = os.stat(resolved)
+    except OSError:
+        return f"{binary}:missing:{version or ''}"
+    return f"{resolved}:{status.st_size}:{status.st_mtime_ns}:{version or ''}"
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
