@@ -57,16 +57,23 @@ class _RawChange(Change):
     oid: str = ""
 
 
-def staged_changes(cwd: str | None = None) -> list[Change]:
+def staged_changes(cwd: str | None = None, *, merge_heads_from_env: bool = False) -> list[Change]:
     """Return the changes the next commit would record in the repository at `cwd`.
 
-    Against HEAD, or the empty tree before the first commit. During a merge
-    (MERGE_HEAD present), only paths that differ from every parent count, so
-    what the merged branch brings is not judged again.
+    Against HEAD, or the empty tree before the first commit. During a merge,
+    only paths that differ from every parent count, so what the merged
+    branch brings is not judged again. The other parents come from
+    MERGE_HEAD (a merge concluded with `git commit`) or, with
+    `merge_heads_from_env`, from the `GITHEAD_<oid>` variables `git merge`
+    exports to its pre-merge-commit hook (MERGE_HEAD is not written yet then).
     """
     head, merge_head_file = git.head_and_merge_head_path(cwd)
     base = head if head is not None else git.empty_tree(cwd)
-    others = _merge_heads(merge_head_file, cwd) if head is not None else []
+    others: list[str] = []
+    if head is not None:
+        others = _merge_heads(merge_head_file, cwd)
+        if merge_heads_from_env:
+            others += [oid for oid in _env_merge_heads() if oid not in others]
     if not others:
         changes = parse_raw(git.diff_index_cached(base, cwd))
     else:
@@ -109,6 +116,15 @@ def _merge_heads(merge_head_file: str, cwd: str | None) -> list[str]:
         return []
     except (OSError, UnicodeDecodeError) as error:
         raise git.GitError(f"cannot read {path}: {error}") from None
+
+
+def _env_merge_heads() -> list[str]:
+    heads = []
+    for name in os.environ:
+        oid = name[len("GITHEAD_") :]
+        if name.startswith("GITHEAD_") and oid and all(c in "0123456789abcdef" for c in oid):
+            heads.append(oid)
+    return sorted(heads)
 
 
 def _paths(changes: list[Change]) -> set[str]:

@@ -133,7 +133,7 @@ def _pre_commit(hook: str) -> int:
     if not policy.enabled and not lint:
         return 0
 
-    changes = staged_changes(toplevel)
+    changes = staged_changes(toplevel, merge_heads_from_env=hook == "pre-merge-commit")
     verdict = decide(policy, changes)
     if not verdict.allowed:
         print(verdict.message("commit"), file=sys.stderr)
