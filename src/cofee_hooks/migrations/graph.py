@@ -49,6 +49,8 @@ class RevisionGraph:
 
     revisions: dict[str, RevisionFile]
     children: dict[str, list[str]] = field(default_factory=dict)
+    # Later files that claim an id an earlier file already has; checks report them.
+    duplicates: list[RevisionFile] = field(default_factory=list)
 
     def heads(self) -> list[RevisionFile]:
         """Return revisions that no other revision names as its down_revision, in file order."""
@@ -111,47 +113,43 @@ def build_histories(versions_dirs: tuple[Path, ...] | list[Path], recursive: boo
     Folders whose revisions refer to each other (by down_revision, depends_on
     or branch label) form one history; the others stay apart, so two
     databases may even reuse revision ids. Raises `ToolFailure` (exit code 3)
-    when a file does not parse, when a header value is not a literal, or when
-    two files of one history claim one revision id.
+    when a file does not parse or a header value is not a literal. When two
+    files of one history claim one id, the first (in path order) is used and
+    the others are kept in `duplicates` for the checks to report.
     """
     folders = [_parse_folder(folder, recursive) for folder in versions_dirs]
-    return [_link(_merge(group)) for group in _group_folders(folders)]
+    return [_link(*_merge(group)) for group in _group_folders(folders)]
 
 
 def build_graph(versions_dirs: tuple[Path, ...] | list[Path], recursive: bool = False) -> RevisionGraph:
     """Parse the folders as one history (the way one Alembic environment sees them)."""
     folders = [_parse_folder(folder, recursive) for folder in versions_dirs]
-    return _link(_merge(folders))
+    return _link(*_merge(folders))
 
 
-def _parse_folder(folder: Path, recursive: bool) -> dict[str, RevisionFile]:
-    revisions: dict[str, RevisionFile] = {}
+def _parse_folder(folder: Path, recursive: bool) -> list[RevisionFile]:
+    revisions = []
     for path in revision_paths(folder, recursive):
         revision = parse_revision_file(path, folder)
         if revision is not None:
-            _add(revisions, revision)
+            revisions.append(revision)
     return revisions
 
 
-def _add(revisions: dict[str, RevisionFile], revision: RevisionFile) -> None:
-    if revision.revision in revisions:
-        other = revisions[revision.revision].path
-        raise ToolFailure(
-            f"{revision.path}:{revision.revision_line}: revision id '{revision.revision}' is also used by {other}"
-        )
-    revisions[revision.revision] = revision
-
-
-def _merge(folders: list[dict[str, RevisionFile]]) -> dict[str, RevisionFile]:
+def _merge(folders: list[list[RevisionFile]]) -> tuple[dict[str, RevisionFile], list[RevisionFile]]:
     merged: dict[str, RevisionFile] = {}
+    duplicates: list[RevisionFile] = []
     for folder in folders:
-        for revision in folder.values():
-            _add(merged, revision)
-    return merged
+        for revision in folder:
+            if revision.revision in merged:
+                duplicates.append(revision)
+            else:
+                merged[revision.revision] = revision
+    return merged, duplicates
 
 
-def _group_folders(folders: list[dict[str, RevisionFile]]) -> list[list[dict[str, RevisionFile]]]:
-    names = [set(folder) | {label for rev in folder.values() for label in rev.branch_labels} for folder in folders]
+def _group_folders(folders: list[list[RevisionFile]]) -> list[list[list[RevisionFile]]]:
+    names = [{rev.revision for rev in folder} | {label for rev in folder for label in rev.branch_labels} for folder in folders]
     group_of = list(range(len(folders)))
 
     def root(index: int) -> int:
@@ -160,12 +158,12 @@ def _group_folders(folders: list[dict[str, RevisionFile]]) -> list[list[dict[str
         return index
 
     for index, folder in enumerate(folders):
-        references = {ref for rev in folder.values() for ref in (*rev.down_revisions, *rev.depends_on)}
+        references = {ref for rev in folder for ref in (*rev.down_revisions, *rev.depends_on)}
         for other, other_names in enumerate(names):
             if other != index and (references - names[index]) & other_names:
                 group_of[root(index)] = root(other)
 
-    groups: dict[int, list[dict[str, RevisionFile]]] = {}
+    groups: dict[int, list[list[RevisionFile]]] = {}
     for index, folder in enumerate(folders):
         groups.setdefault(root(index), []).append(folder)
     return list(groups.values())
@@ -266,7 +264,7 @@ def _function_line(tree: ast.Module, name: str) -> int | None:
     return None
 
 
-def _link(revisions: dict[str, RevisionFile]) -> RevisionGraph:
+def _link(revisions: dict[str, RevisionFile], duplicates: list[RevisionFile]) -> RevisionGraph:
     children: dict[str, list[str]] = {rev_id: [] for rev_id in revisions}
     for rev_id, revision in revisions.items():
         for parent in revision.down_revisions:
@@ -276,4 +274,4 @@ def _link(revisions: dict[str, RevisionFile]) -> RevisionGraph:
                     f"'{rev_id}' is not in any versions folder"
                 )
             children[parent].append(rev_id)
-    return RevisionGraph(revisions=revisions, children=children)
+    return RevisionGraph(revisions=revisions, children=children, duplicates=duplicates)

@@ -1,0 +1,1 @@
+"""Example backend: the shape of the team's service, without the web layer."""

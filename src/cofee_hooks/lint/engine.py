@@ -1,0 +1,475 @@
+"""Lint Alembic revisions: select, render, run squawk, map back to Python lines.
+
+`lint(request)` is the library entry point used by the command line, the git
+pre-commit hook and the Claude Code PostToolUse hook; it never imports click,
+Alembic or SQLAlchemy. The pipeline is a row of small stages:
+
+1. find the project and build one revision graph per history (`ast` only);
+2. select revisions: the heads, `revision_ids`, every revision, or `files`;
+3. look each selected revision up in the cache, render the rest offline (or
+   through the project's Alembic with `use_env`) and run squawk on the SQL;
+4. add this package's own checks, then apply ignore comments and severity
+   overrides.
+
+The stages of other modules are pure functions this module calls with
+what it knows (`checks.check_revision`, `ignores.apply_ignores`,
+`overrides.apply_overrides`); each is skipped while its module does not
+exist. The cache (`cofee_hooks.lint.cache`) stores what rendering and squawk found
+per revision, keyed by the file's content and the settings that matter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from cofee_hooks.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from cofee_hooks.findings import SOURCE_OWN, SOURCE_SQUAWK, Finding
+from cofee_hooks.lint.rules import MULTIPLE_HEADS, UNRENDERABLE_OFFLINE
+from cofee_hooks.migrations.graph import RevisionFile, RevisionGraph, build_histories
+from cofee_hooks.migrations.project import AlembicProject, find_project, find_project_for_file, find_project_python
+from cofee_hooks.migrations.render import Rendering, render_revisions, render_with_env, sql_text
+from cofee_hooks.squawk import SquawkOptions, Violation, find_config_file, find_squawk, lint_sql
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What to lint and how; `None` options fall back to the `migrations` settings.
+
+    `files` selects exactly these revision files (hooks, `--files`, `--since`,
+    `--staged`); otherwise `revision_ids` (`--revision`), `all_revisions`
+    (`--all`) or, by default, the heads.
+    """
+
+    settings: dict[str, Any]
+    config_root: Path
+    project_dir: Path | None = None
+    revision_ids: tuple[str, ...] = ()
+    all_revisions: bool = False
+    files: tuple[Path, ...] | None = None
+    pg_version: str | None = None
+    use_env: bool | None = None
+    python: str | None = None
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class RevisionContext:
+    """Everything known about one selected revision, as checks and ignores see it."""
+
+    revision: RevisionFile
+    graph: RevisionGraph
+    project: AlembicProject
+    rendering: Rendering | None = None
+
+
+@dataclass
+class RevisionSummary:
+    """One linted revision, as reported under `revisions` in the JSON output."""
+
+    revision: str
+    file: Path
+    down_revisions: tuple[str, ...]
+    branch_labels: tuple[str, ...]
+    is_head: bool
+    rendered: bool
+    statements: int
+    from_cache: bool = False
+
+
+@dataclass
+class LintResult:
+    """The revisions linted and the findings, sorted by file and line."""
+
+    project: AlembicProject
+    revisions: list[RevisionSummary] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def exit_code(self, fail_on: str) -> int:
+        """Return 1 when a finding is at or above `fail_on` (error, warning, never), else 0."""
+        failing = any(finding.at_least(fail_on) for finding in self.findings)
+        return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def lint(request: LintRequest) -> LintResult:
+    """Lint the requested revisions and return what was found.
+
+    Raises `UserError` (exit code 2) for an unknown or ambiguous revision or a
+    file that is not a revision, `ConfigError` (2) for invalid settings and
+    `ToolFailure` (3) when the project is not found or squawk does not work.
+    """
+    project = _find_project(request)
+    histories = build_histories(project.versions_dirs, project.recursive)
+    selected = select_revisions(histories, request)
+    result = LintResult(project)
+
+    head_findings = multiple_heads_findings(histories, {rev.revision.revision for rev in selected})
+    contexts, sql_findings = _lint_sql(project, selected, request, result)
+    own_findings = _run_own_checks(contexts)
+
+    findings = [*head_findings, *sql_findings, *own_findings]
+    findings = _apply_ignores(findings, contexts)
+    findings = _apply_overrides(findings, request.settings)
+    result.findings = sorted(findings, key=_finding_order)
+    return result
+
+
+@dataclass(frozen=True)
+class _Selected:
+    revision: RevisionFile
+    graph: RevisionGraph
+
+
+def select_revisions(histories: list[RevisionGraph], request: LintRequest) -> list[_Selected]:
+    """Pick the revisions a request names, each with the graph of its history."""
+    if request.files is not None:
+        return [_select_file(histories, path) for path in request.files]
+    if request.revision_ids:
+        return [_select_id(histories, ident) for ident in request.revision_ids]
+    if request.all_revisions:
+        return [_Selected(rev, graph) for graph in histories for rev in graph.revisions.values()]
+    return [_Selected(rev, graph) for graph in histories for rev in graph.heads()]
+
+
+def multiple_heads_findings(histories: list[RevisionGraph], selected_ids: set[str]) -> list[Finding]:
+    """Report every selected head that shares its history with other heads outside labelled branches.
+
+    Heads of distinct labelled branches (an expand/contract layout) are normal:
+    a head is fine when it carries a branch label that no other head has.
+    """
+    findings = []
+    for graph in histories:
+        heads = graph.heads()
+        if len(heads) < 2:
+            continue
+        labels = {head.revision: graph.branch_labels_of(head.revision) for head in heads}
+        for head in heads:
+            others = set().union(*(labels[other.revision] for other in heads if other is not head))
+            if labels[head.revision] - others or head.revision not in selected_ids:
+                continue
+            findings.append(_multiple_heads_finding(head, heads))
+    return findings
+
+
+def _multiple_heads_finding(head: RevisionFile, heads: list[RevisionFile]) -> Finding:
+    others = ", ".join(other.revision for other in heads if other is not head)
+    return Finding(
+        rule=MULTIPLE_HEADS.id,
+        source=SOURCE_OWN,
+        severity=MULTIPLE_HEADS.severity,
+        file=str(head.path),
+        line=head.revision_line,
+        column=1,
+        message=f"revision {head.revision} is one of {len(heads)} heads (also {others}) outside labelled branches",
+        help=MULTIPLE_HEADS.fix,
+        revision=head.revision,
+    )
+
+
+def _find_project(request: LintRequest) -> AlembicProject:
+    if request.files and request.project_dir is None:
+        return find_project_for_file(request.files[0], request.settings, request.config_root)
+    return find_project(request.project_dir, request.settings, request.config_root)
+
+
+def _select_file(histories: list[RevisionGraph], path: Path) -> _Selected:
+    for graph in histories:
+        revision = graph.by_path(path)
+        if revision is not None:
+            return _Selected(revision, graph)
+    raise UserError(f"{path} is not a revision file in the project's versions folders")
+
+
+def _select_id(histories: list[RevisionGraph], ident: str) -> _Selected:
+    found: list[_Selected] = []
+    errors: list[UserError] = []
+    for graph in histories:
+        try:
+            found.append(_Selected(graph.resolve(ident), graph))
+        except UserError as error:
+            errors.append(error)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        paths = ", ".join(str(item.revision.path) for item in found)
+        raise UserError(f"revision '{ident}' is ambiguous: it exists in several histories ({paths})")
+    ambiguous = [error for error in errors if "ambiguous" in error.message]
+    raise ambiguous[0] if ambiguous else errors[0] if errors else UserError(f"revision '{ident}' not found")
+
+
+def _lint_sql(
+    project: AlembicProject,
+    selected: list[_Selected],
+    request: LintRequest,
+    result: LintResult,
+) -> tuple[list[RevisionContext], list[Finding]]:
+    """Render and squawk the selected revisions, using the cache where it has an answer."""
+    options = _squawk_options(project, request)
+    cache = _ResultCache.open(request, options)
+    cached = {item.revision.revision: cache.load(item.revision) for item in selected}
+    cached = {rev_id: hit for rev_id, hit in cached.items() if hit is not None}
+
+    to_render = [item.revision for item in selected if item.revision.revision not in cached]
+    renderings = _render(project, to_render, request)
+    fresh = _squawk_findings(project, to_render, renderings, options)
+
+    contexts = []
+    findings: list[Finding] = []
+    for item in selected:
+        rev_id = item.revision.revision
+        rendering = renderings.get(rev_id)
+        contexts.append(RevisionContext(item.revision, item.graph, project, rendering))
+        if rev_id in cached:
+            findings.extend(cached[rev_id].findings)
+            result.revisions.append(_summary(item, None, cached[rev_id]))
+            continue
+        findings.extend(fresh[rev_id])
+        summary = _summary(item, rendering, None)
+        cache.store(item.revision, _CachedResult(fresh[rev_id], summary.rendered, summary.statements))
+        result.revisions.append(summary)
+    return contexts, findings
+
+
+@dataclass(frozen=True)
+class _CachedResult:
+    findings: list[Finding]
+    rendered: bool
+    statements: int
+
+
+class _ResultCache:
+    """What rendering and squawk found per revision, keyed by file content and settings."""
+
+    def __init__(self, module: Any = None, store: Any = None, identity: str = "", settings: Any = None) -> None:
+        self._module = module
+        self._store = store
+        self._identity = identity
+        self._settings = settings
+
+    @classmethod
+    def open(cls, request: LintRequest, options: SquawkOptions) -> _ResultCache:
+        module = _optional_module("cofee_hooks.lint.cache")
+        enabled = request.use_cache and request.settings.get("cache", True)
+        if module is None or not enabled:
+            return cls()
+        store = module.open_cache(request.config_root, request.settings.get("cache_dir"), True)
+        extra_files = [options.config_file] if options.config_file else []
+        settings = module.relevant_settings(_effective_settings(request), extra_files)
+        return cls(module, store, module.squawk_identity(find_squawk()), settings)
+
+    def load(self, revision: RevisionFile) -> _CachedResult | None:
+        if self._store is None:
+            return None
+        value = self._store.get(self._key(revision))
+        try:
+            findings = [Finding(**item) for item in value["findings"]]
+            return _CachedResult(findings, bool(value["rendered"]), int(value["statements"]))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+    def store(self, revision: RevisionFile, result: _CachedResult) -> None:
+        if self._store is None:
+            return
+        value = {
+            "findings": [finding.to_dict() for finding in result.findings],
+            "rendered": result.rendered,
+            "statements": result.statements,
+        }
+        self._store.put(self._key(revision), value)
+
+    def _key(self, revision: RevisionFile) -> str:
+        try:
+            content = revision.path.read_bytes()
+        except OSError:
+            content = b""
+        return self._module.cache_key(content, self._identity, self._settings)
+
+
+def _effective_settings(request: LintRequest) -> dict[str, Any]:
+    settings = dict(request.settings)
+    for name, value in (("pg_version", request.pg_version), ("use_env", request.use_env), ("python", request.python)):
+        if value is not None:
+            settings[name] = value
+    return settings
+
+
+def _render(project: AlembicProject, revisions: list[RevisionFile], request: LintRequest) -> dict[str, Rendering]:
+    settings = request.settings
+    timeout = int(settings.get("render_timeout") or 120)
+    use_env = settings.get("use_env", False) if request.use_env is None else request.use_env
+    if use_env:
+        command = settings.get("alembic_command") or "alembic"
+        return {rev.revision: render_with_env(project, rev, command, timeout) for rev in revisions}
+    python = find_project_python(project, request.python or settings.get("python"))
+    return render_revisions(project, revisions, python, timeout)
+
+
+def _squawk_findings(
+    project: AlembicProject,
+    revisions: list[RevisionFile],
+    renderings: dict[str, Rendering],
+    options: SquawkOptions,
+) -> dict[str, list[Finding]]:
+    """Return the squawk and unrenderable-offline findings of each revision."""
+    findings: dict[str, list[Finding]] = {rev.revision: [] for rev in revisions}
+    texts = []
+    for revision in revisions:
+        rendering = renderings[revision.revision]
+        if not rendering.ok:
+            findings[revision.revision].append(_unrenderable_finding(revision, rendering))
+        texts.append(sql_text(rendering, revision.upgrade_line or revision.revision_line))
+
+    linted = lint_sql([text.text for text in texts], options, project.directory) if revisions else []
+    for revision, text, violations in zip(revisions, texts, linted):
+        for violation in violations:
+            if options.include and violation.rule not in options.include:
+                continue
+            line = text.python_line(violation.line) or revision.upgrade_line or revision.revision_line
+            findings[revision.revision].append(_squawk_finding(revision, violation, line))
+    return findings
+
+
+def _squawk_finding(revision: RevisionFile, violation: Violation, line: int) -> Finding:
+    return Finding(
+        rule=violation.rule,
+        source=SOURCE_SQUAWK,
+        severity=violation.severity,
+        file=str(revision.path),
+        line=line,
+        column=_code_column(revision.path, line),
+        message=violation.message,
+        help=violation.help,
+        revision=revision.revision,
+    )
+
+
+def _unrenderable_finding(revision: RevisionFile, rendering: Rendering) -> Finding:
+    line = rendering.error_line or revision.upgrade_line or revision.revision_line
+    return Finding(
+        rule=UNRENDERABLE_OFFLINE.id,
+        source=SOURCE_OWN,
+        severity=UNRENDERABLE_OFFLINE.severity,
+        file=str(revision.path),
+        line=line,
+        column=_code_column(revision.path, line),
+        message=f"revision {revision.revision} could not be rendered offline, so its SQL was not linted: {rendering.error}",
+        help=UNRENDERABLE_OFFLINE.fix,
+        revision=revision.revision,
+    )
+
+
+def _code_column(path: Path, line: int) -> int:
+    """Return the 1-based column where code starts on a line (the `op.*` call), or 1."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, text in enumerate(stream, start=1):
+                if number == line:
+                    return len(text) - len(text.lstrip()) + 1
+    except OSError:
+        pass
+    return 1
+
+
+def _squawk_options(project: AlembicProject, request: LintRequest) -> SquawkOptions:
+    settings = request.settings
+    return SquawkOptions(
+        pg_version=request.pg_version or settings.get("pg_version"),
+        exclude=tuple(settings.get("squawk_exclude") or ()),
+        include=tuple(settings.get("squawk_include") or ()),
+        config_file=find_config_file(project.directory, stop=request.config_root),
+    )
+
+
+def _summary(item: _Selected, rendering: Rendering | None, cached: _CachedResult | None) -> RevisionSummary:
+    revision = item.revision
+    if cached is not None:
+        rendered, statements = cached.rendered, cached.statements
+    else:
+        rendered = rendering is not None and rendering.ok
+        statements = len(rendering.statements) if rendering is not None else 0
+    return RevisionSummary(
+        revision=revision.revision,
+        file=revision.path,
+        down_revisions=revision.down_revisions,
+        branch_labels=revision.branch_labels,
+        is_head=not item.graph.children.get(revision.revision),
+        rendered=rendered,
+        statements=statements,
+        from_cache=cached is not None,
+    )
+
+
+def _finding_order(finding: Finding) -> tuple:
+    return (finding.file, finding.line, finding.column, finding.rule, finding.message)
+
+
+# Stages provided by other lint modules (see the module docstring).
+
+
+def _run_own_checks(contexts: list[RevisionContext]) -> list[Finding]:
+    checks = _optional_module("cofee_hooks.lint.checks")
+    if checks is None:
+        return []
+    findings: list[Finding] = []
+    for context in contexts:
+        target = checks.RevisionSource(str(context.revision.path), _source(context.revision.path))
+        ancestors = _ancestor_sources(checks, context)
+        findings.extend(checks.check_revision(target, ancestors, context.revision.revision))
+    for graph in _distinct_graphs(contexts):
+        if graph.duplicates:
+            claims = [*graph.revisions.values(), *graph.duplicates]
+            sources = [checks.RevisionSource(str(rev.path), _source(rev.path)) for rev in claims]
+            findings.extend(checks.check_duplicate_revisions(sources))
+    return findings
+
+
+def _ancestor_sources(checks: Any, context: RevisionContext) -> Callable[[], list[Any]]:
+    # Read lazily: most revisions never need their ancestors' source.
+    def read() -> list[Any]:
+        ancestors = context.graph.ancestors(context.revision.revision)
+        revisions = [context.graph.revisions[rev_id] for rev_id in ancestors if rev_id in context.graph.revisions]
+        return [checks.RevisionSource(str(rev.path), _source(rev.path)) for rev in revisions]
+
+    return read
+
+
+def _apply_ignores(findings: list[Finding], contexts: list[RevisionContext]) -> list[Finding]:
+    ignores = _optional_module("cofee_hooks.lint.ignores")
+    if ignores is None:
+        return findings
+    for context in contexts:
+        path = str(context.revision.path)
+        findings = ignores.apply_ignores(findings, _source(context.revision.path), path, context.revision.revision)
+    return list(findings)
+
+
+def _apply_overrides(findings: list[Finding], settings: dict[str, Any]) -> list[Finding]:
+    overrides = _optional_module("cofee_hooks.lint.overrides")
+    if overrides is None:
+        return findings
+    return list(overrides.apply_overrides(findings, settings.get("rules") or {}, settings.get("groups") or {}))
+
+
+def _distinct_graphs(contexts: list[RevisionContext]) -> list[RevisionGraph]:
+    graphs: dict[int, RevisionGraph] = {}
+    for context in contexts:
+        graphs.setdefault(id(context.graph), context.graph)
+    return list(graphs.values())
+
+
+def _source(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _optional_module(module_name: str) -> Any:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            return None
+        raise
