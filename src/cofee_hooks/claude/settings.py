@@ -1,0 +1,362 @@
+"""Install and remove this package's hooks in a project's Claude Code settings.
+
+`install_claude_hooks(directory)`:
+
+- copies the entry script to `.claude/hooks/cofee_hooks_entry.py` (meant to
+  be committed: it holds no machine-specific path);
+- merges one matcher group per event into `.claude/settings.json`, each
+  running `"${COFEE_HOOKS_PYTHON:-python3}" -S
+  "$CLAUDE_PROJECT_DIR/.claude/hooks/cofee_hooks_entry.py"`. An entry is
+  recognised as this package's by the script name `cofee_hooks_entry.py` in
+  its command (the tag); everything else in the file is kept in place and in
+  order;
+- writes this machine's interpreter (`COFEE_HOOKS_PYTHON`) and the folders
+  that hold the package (`COFEE_HOOKS_PATH`) under `env` in
+  `.claude/settings.local.json`, which is not committed (added to
+  `.git/info/exclude` when git does not ignore it already).
+
+Files are written atomically (temporary file, then rename) and the previous
+version is kept as `<name>.bak`. Installing twice changes nothing.
+`uninstall_claude_hooks(directory)` removes exactly the tagged entries and
+the two `env` keys. An existing settings file that is not valid JSON is left
+untouched and reported in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from cofee_hooks.errors import UserError
+
+ENTRY_SCRIPT = "cofee_hooks_entry.py"
+TAG = ENTRY_SCRIPT
+SCRIPT_RELATIVE = f".claude/hooks/{ENTRY_SCRIPT}"
+PYTHON_VARIABLE = "COFEE_HOOKS_PYTHON"
+PATH_VARIABLE = "COFEE_HOOKS_PATH"
+COMMAND = f'"${{{PYTHON_VARIABLE}:-python3}}" -S "$CLAUDE_PROJECT_DIR/{SCRIPT_RELATIVE}"'
+
+# (event, matcher or None, argument for the entry script, timeout in seconds).
+# Narrow matchers keep the client from starting a process for other tools.
+# SessionEnd gets 1.5 s from Claude Code unless its entry asks for more.
+HOOK_ENTRIES: tuple[tuple[str, str | None, str, int], ...] = (
+    ("PreToolUse", "Bash", "bash", 30),
+    ("PreToolUse", "Agent|Task", "", 30),
+    ("PostToolUse", "Write|Edit|MultiEdit|Bash", "", 60),
+    ("UserPromptSubmit", None, "", 30),
+    ("SessionStart", None, "", 30),
+    ("SubagentStop", None, "", 30),
+    ("Stop", None, "", 30),
+    ("SessionEnd", None, "", 10),
+)
+
+
+def install_claude_hooks(directory: Path) -> list[str]:
+    """Install the hooks into the project at `directory`; return one line per file touched."""
+    directory = Path(directory)
+    claude = directory / ".claude"
+    settings_path = claude / "settings.json"
+    local_path = claude / "settings.local.json"
+    settings = _read_settings(settings_path)
+    local = _read_settings(local_path)
+
+    lines = [_install_script(claude)]
+    updated = merge_entries(settings)
+    lines.append(_write_if_changed(settings_path, settings, updated, "hook entries"))
+    updated_local = _with_local_env(local)
+    lines.append(_write_if_changed(local_path, local, updated_local, f"interpreter {sys.executable}"))
+    excluded = _exclude_from_git(directory, local_path)
+    if excluded:
+        lines.append(excluded)
+    return lines
+
+
+def uninstall_claude_hooks(directory: Path) -> list[str]:
+    """Remove the tagged entries, the local `env` keys and the entry script; return what changed."""
+    directory = Path(directory)
+    claude = directory / ".claude"
+    settings_path = claude / "settings.json"
+    local_path = claude / "settings.local.json"
+    settings = _read_settings(settings_path)
+    local = _read_settings(local_path)
+
+    lines = []
+    if settings is not None:
+        lines.append(_write_or_remove(settings_path, settings, remove_entries(settings), "hook entries removed"))
+    if local is not None:
+        lines.append(_write_or_remove(local_path, local, _without_local_env(local), "local settings removed"))
+    script = claude / "hooks" / ENTRY_SCRIPT
+    if script.exists():
+        script.unlink()
+        lines.append(f"removed {_display(script)}")
+        try:
+            script.parent.rmdir()
+        except OSError:
+            pass  # the folder holds other hooks
+    if not lines:
+        lines.append(f"nothing to remove in {_display(claude)}")
+    return lines
+
+
+def hook_command(argument: str) -> str:
+    """Return the command line of one entry (the same on every machine)."""
+    return f"{COMMAND} {argument}" if argument else COMMAND
+
+
+def is_tagged(hook: Any) -> bool:
+    """Return True for a hook item this package installed."""
+    return isinstance(hook, dict) and isinstance(hook.get("command"), str) and TAG in hook["command"]
+
+
+def installed_entries(settings: Any) -> list[tuple[str, str | None]]:
+    """Return (event, matcher) for every tagged entry in a parsed settings object."""
+    found = []
+    hooks = settings.get("hooks") if isinstance(settings, dict) else None
+    if not isinstance(hooks, dict):
+        return found
+    for event, groups in hooks.items():
+        for group in groups if isinstance(groups, list) else []:
+            if isinstance(group, dict) and any(is_tagged(hook) for hook in _hooks_of(group)):
+                matcher = group.get("matcher")
+                found.append((event, matcher if isinstance(matcher, str) else None))
+    return found
+
+
+def merge_entries(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """Return a copy of `settings` with this package's groups present exactly once.
+
+    A group that already carries the tag is replaced where it stands, so the
+    order of the user's entries never changes; a new group is appended.
+    """
+    result = json.loads(json.dumps(settings)) if settings else {}
+    hooks = result.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise UserError(".claude/settings.json: 'hooks' must be an object; fix it and run install again")
+    for event, matcher, argument, timeout in HOOK_ENTRIES:
+        groups = hooks.setdefault(event, [])
+        if not isinstance(groups, list):
+            raise UserError(f".claude/settings.json: hooks.{event} must be a list; fix it and run install again")
+        wanted = _group(matcher, argument, timeout)
+        positions = [index for index, group in enumerate(groups) if _is_our_group(group, matcher)]
+        if positions:
+            groups[positions[0]] = wanted
+            for index in reversed(positions[1:]):
+                del groups[index]
+        else:
+            groups.append(wanted)
+    return result
+
+
+def remove_entries(settings: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of `settings` without tagged hook items; groups and events left empty go too."""
+    result = json.loads(json.dumps(settings))
+    hooks = result.get("hooks")
+    if not isinstance(hooks, dict):
+        return result
+    for event in list(hooks):
+        groups = hooks[event]
+        if not isinstance(groups, list):
+            continue
+        kept = []
+        changed = False
+        for group in groups:
+            if isinstance(group, dict) and isinstance(group.get("hooks"), list):
+                items = [hook for hook in group["hooks"] if not is_tagged(hook)]
+                if len(items) != len(group["hooks"]):
+                    changed = True
+                    if not items:
+                        continue
+                    group = {**group, "hooks": items}
+            kept.append(group)
+        if changed:
+            if kept:
+                hooks[event] = kept
+            else:
+                del hooks[event]
+    if not hooks:
+        del result["hooks"]
+    return result
+
+
+def _group(matcher: str | None, argument: str, timeout: int) -> dict[str, Any]:
+    group: dict[str, Any] = {}
+    if matcher is not None:
+        group["matcher"] = matcher
+    group["hooks"] = [{"type": "command", "command": hook_command(argument), "timeout": timeout}]
+    return group
+
+
+def _is_our_group(group: Any, matcher: str | None) -> bool:
+    if not isinstance(group, dict):
+        return False
+    own = group.get("matcher")
+    own = own if own not in ("", "*") else None
+    return own == matcher and any(is_tagged(hook) for hook in _hooks_of(group))
+
+
+def _hooks_of(group: dict[str, Any]) -> list[Any]:
+    hooks = group.get("hooks")
+    return hooks if isinstance(hooks, list) else []
+
+
+def _with_local_env(local: dict[str, Any] | None) -> dict[str, Any]:
+    result = json.loads(json.dumps(local)) if local else {}
+    env = result.setdefault("env", {})
+    if not isinstance(env, dict):
+        raise UserError(".claude/settings.local.json: 'env' must be an object; fix it and run install again")
+    env[PYTHON_VARIABLE] = sys.executable
+    env[PATH_VARIABLE] = os.pathsep.join(package_paths())
+    return result
+
+
+def _without_local_env(local: dict[str, Any]) -> dict[str, Any]:
+    result = json.loads(json.dumps(local))
+    env = result.get("env")
+    if isinstance(env, dict):
+        env.pop(PYTHON_VARIABLE, None)
+        env.pop(PATH_VARIABLE, None)
+        if not env:
+            del result["env"]
+    return result
+
+
+def package_paths() -> list[str]:
+    """Return the folders the entry script adds to `sys.path` under `python -S`.
+
+    First the folder that contains the `cofee_hooks` package, then this
+    interpreter's site-packages (PyYAML is needed when the configuration cache
+    is rebuilt).
+    """
+    import site
+
+    import cofee_hooks
+
+    paths = [str(Path(cofee_hooks.__file__).resolve().parent.parent)]
+    for folder in [*site.getsitepackages(), site.getusersitepackages()]:
+        if folder not in paths and os.path.isdir(folder):
+            paths.append(folder)
+    return paths
+
+
+def entry_script_source() -> Path:
+    """Return the entry script shipped with the package (wheel) or in the source tree."""
+    import cofee_hooks
+
+    package = Path(cofee_hooks.__file__).resolve().parent
+    for candidate in (package / "_hooks" / ENTRY_SCRIPT, package.parent.parent / "hooks" / ENTRY_SCRIPT):
+        if candidate.is_file():
+            return candidate
+    raise UserError(f"the entry script {ENTRY_SCRIPT} is missing from the installed package; reinstall cofee-hooks")
+
+
+def _install_script(claude: Path) -> str:
+    source = entry_script_source()
+    target = claude / "hooks" / ENTRY_SCRIPT
+    content = source.read_bytes()
+    if target.is_file() and target.read_bytes() == content:
+        return f"unchanged {_display(target)}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{ENTRY_SCRIPT}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, target)
+    return f"wrote {_display(target)}"
+
+
+def _read_settings(path: Path) -> dict[str, Any] | None:
+    """Parse a settings file; None when it does not exist. Raises UserError when it is invalid."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read the file ({error}); nothing was changed") from None
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"{path}:{error.lineno}:{error.colno}: invalid JSON ({error.msg}); fix the file and run again, nothing was changed"
+        ) from None
+    if not isinstance(value, dict):
+        raise UserError(f"{path}: expected a JSON object at the top level; nothing was changed")
+    return value
+
+
+def _write_if_changed(path: Path, before: dict[str, Any] | None, after: dict[str, Any], what: str) -> str:
+    if before is not None and before == after:
+        return f"unchanged {_display(path)}"
+    if before is None and not after:
+        return f"unchanged {_display(path)}"
+    text = _format_like(path, after)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        shutil.copy2(path, path.with_name(path.name + ".bak"))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return f"updated {_display(path)} ({what})"
+
+
+def _write_or_remove(path: Path, before: dict[str, Any], after: dict[str, Any], what: str) -> str:
+    # A file left empty by uninstall held only this package's entries.
+    if after or not before:
+        return _write_if_changed(path, before, after, what)
+    shutil.copy2(path, path.with_name(path.name + ".bak"))
+    path.unlink()
+    return f"removed {_display(path)} (it held only cofee-hooks entries)"
+
+
+def _format_like(path: Path, value: dict[str, Any]) -> str:
+    """Serialise with the existing file's indentation and final newline (2 spaces by default)."""
+    indent: int | str = 2
+    final_newline = True
+    try:
+        old = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        old = ""
+    if old:
+        final_newline = old.endswith("\n")
+        for line in old.splitlines()[1:]:
+            stripped = line.lstrip(" \t")
+            if stripped and len(stripped) != len(line):
+                prefix = line[: len(line) - len(stripped)]
+                indent = prefix if "\t" in prefix else len(prefix)
+                break
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return text + "\n" if final_newline else text
+
+
+def _exclude_from_git(directory: Path, local_path: Path) -> str | None:
+    """Keep the machine-specific settings file out of git, without touching committed files."""
+    from cofee_hooks import git
+
+    try:
+        ignored = git.run(["check-ignore", "-q", "--", str(local_path)], directory, check=False, timeout=10)
+        if ignored.returncode == 0:
+            return None
+        if ignored.returncode != 1:
+            return None  # not a git repository
+        exclude = Path(git.output(["rev-parse", "--git-path", "info/exclude"], directory, timeout=10))
+    except git.GitError:
+        return None
+    exclude = exclude if exclude.is_absolute() else directory / exclude
+    toplevel = Path(git.output(["rev-parse", "--show-toplevel"], directory, timeout=10))
+    relative = local_path.resolve().relative_to(toplevel.resolve()).as_posix()
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    with open(exclude, "a", encoding="utf-8") as handle:
+        handle.write(f"{separator}/{relative}\n")
+    return f"added /{relative} to {_display(exclude)}"
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
