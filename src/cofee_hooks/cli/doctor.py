@@ -1,13 +1,251 @@
-"""The `cofee-hooks doctor` command."""
+"""The `cofee-hooks doctor` command: what is installed here, and does it work?
+
+Doctor runs a list of checks (`CHECKS`) over one `DoctorContext` and prints
+one line per result. Each check is a function `check(context) ->
+list[CheckResult]`; adding a check means adding it to `CHECKS`. The exit code
+is 1 when any check reports an error, else 0.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 import click
 
-from cofee_hooks.errors import UserError
+OK = "ok"
+INFO = "info"
+WARNING = "warning"
+ERROR = "error"
+_GIT_HOOKS = ("pre-commit", "pre-merge-commit", "pre-push")
+
+
+@dataclass
+class CheckResult:
+    """One line of the report: the check, its status (ok, info, warning, error) and the detail."""
+
+    check: str
+    status: str
+    detail: str
+
+
+@dataclass
+class DoctorContext:
+    """What every check may look at: the folder doctor runs in, its repository and configuration."""
+
+    directory: Path
+    toplevel: Path | None = None
+    config: Any = None
+    config_error: str | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def project(self) -> Path:
+        if self.config is not None and self.config.source is not None:
+            return Path(self.config.root)
+        return self.toplevel or self.directory
+
+
+def check_configuration(context: DoctorContext) -> list[CheckResult]:
+    if context.config_error:
+        return [CheckResult("configuration", ERROR, context.config_error)]
+    config = context.config
+    if config.source is None:
+        return [CheckResult("configuration", INFO, "no .claude/cofee-hooks.yaml found; defaults apply and the commit guard is off")]
+    results = [CheckResult("configuration", OK, f"{config.source} is valid")]
+    guard = config.section("commit_guard")
+    state = "on" if guard.get("enabled") else "off"
+    results.append(CheckResult("commit guard", INFO, f"{state} for this repository; allowed: {', '.join(guard.get('allow', []))}"))
+    return results
+
+
+def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
+    from cofee_hooks import git
+
+    if context.toplevel is None:
+        return [CheckResult("git hooks", INFO, "not inside a git repository")]
+    try:
+        hooks_dir = Path(git.hooks_path(context.toplevel))
+        configured = git.run(["config", "--get", "core.hooksPath"], context.toplevel, check=False)
+        common_dir = git.output(["rev-parse", "--git-common-dir"], context.toplevel)
+        git_dir = git.output(["rev-parse", "--git-dir"], context.toplevel)
+    except git.GitError as error:
+        return [CheckResult("git hooks", ERROR, error.message)]
+    results = []
+    hooks_path_value = os.fsdecode(configured.stdout).strip()
+    if hooks_path_value:
+        results.append(CheckResult("git hooks", INFO, f"core.hooksPath is set to {hooks_path_value}; git runs hooks from {hooks_dir}"))
+    if os.path.realpath(os.path.join(context.toplevel, common_dir)) != os.path.realpath(os.path.join(context.toplevel, git_dir)):
+        results.append(CheckResult("git hooks", INFO, f"linked worktree; hooks come from {hooks_dir}"))
+    from cofee_hooks.guard.git_hooks import is_managed
+
+    for name in _GIT_HOOKS:
+        path = hooks_dir / name
+        if not path.exists():
+            results.append(CheckResult("git hooks", WARNING, f"{name}: not installed (run cofee-hooks install --git)"))
+        elif not is_managed(str(path)):
+            results.append(CheckResult("git hooks", INFO, f"{name}: a hook of another tool is installed at {path}"))
+        elif not os.access(path, os.X_OK):
+            results.append(CheckResult("git hooks", ERROR, f"{name}: {path} is not executable, so git skips it; run cofee-hooks install --git"))
+        else:
+            results.append(CheckResult("git hooks", OK, f"{name}: installed at {path}"))
+    return results
+
+
+def check_claude_hooks(context: DoctorContext) -> list[CheckResult]:
+    from cofee_hooks.claude.settings import HOOK_ENTRIES, SCRIPT_RELATIVE, installed_entries
+
+    project = context.project
+    settings_path = project / ".claude" / "settings.json"
+    try:
+        settings = json.loads(settings_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [CheckResult("claude hooks", WARNING, f"{settings_path} not found (run cofee-hooks install --claude)")]
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return [CheckResult("claude hooks", ERROR, f"{settings_path}: cannot read: {error}")]
+    found = set(installed_entries(settings))
+    results = []
+    for event, matcher, _, _ in HOOK_ENTRIES:
+        label = f"{event} {matcher}" if matcher else event
+        if (event, matcher) in found:
+            results.append(CheckResult("claude hooks", OK, f"{label}: installed"))
+        else:
+            results.append(CheckResult("claude hooks", WARNING, f"{label}: missing (run cofee-hooks install --claude)"))
+    script = project / SCRIPT_RELATIVE
+    if not script.is_file():
+        results.append(CheckResult("claude hooks", ERROR, f"{script} not found, so every hook fails; run cofee-hooks install --claude"))
+    return results
+
+
+def check_entry_point(context: DoctorContext) -> list[CheckResult]:
+    """Send one PreToolUse Bash payload, shaped like a recorded one, through the installed entry script."""
+    from cofee_hooks.claude.settings import PYTHON_VARIABLE, SCRIPT_RELATIVE, hook_command
+
+    project = context.project
+    if not (project / SCRIPT_RELATIVE).is_file():
+        return []
+    env = dict(os.environ)
+    env["CLAUDE_PROJECT_DIR"] = str(project)
+    env.setdefault(PYTHON_VARIABLE, _local_python(project) or sys.executable)
+    payload = {
+        "session_id": "doctor",
+        "cwd": str(project),
+        "hook_event_name": "PreToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "git status", "description": "Show the work tree status"},
+        "tool_use_id": "toolu_doctor",
+    }
+    try:
+        completed = subprocess.run(
+            ["/bin/sh", "-c", hook_command("bash")],
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            cwd=project,
+            env=env,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return [CheckResult("entry point", ERROR, f"running the entry script failed: {error}")]
+    stdout = completed.stdout.strip()
+    if completed.returncode != 0:
+        detail = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
+        return [CheckResult("entry point", ERROR, f"a 'git status' Bash call was blocked: {detail}")]
+    if stdout:
+        return [CheckResult("entry point", ERROR, f"a 'git status' Bash call got an unexpected answer: {stdout[:200]}")]
+    return [CheckResult("entry point", OK, f"a PreToolUse Bash payload (git status) passed through {SCRIPT_RELATIVE}")]
+
+
+def check_squawk(context: DoctorContext) -> list[CheckResult]:
+    try:
+        from cofee_hooks.squawk import squawk_version
+
+        version = squawk_version()
+    except Exception as error:  # noqa: BLE001 - any failure is the finding here
+        message = getattr(error, "message", None) or str(error)
+        return [CheckResult("squawk", ERROR, f"not usable: {message}")]
+    return [CheckResult("squawk", OK, f"version {version}")]
+
+
+def check_workspace_files(context: DoctorContext) -> list[CheckResult]:
+    """Check `.mcp.json` and agent frontmatter of the project, when those files exist."""
+    try:
+        from cofee_hooks.workspace_checks import check_agent_files, check_mcp_json
+    except ImportError:
+        return []
+    results = []
+    for name, check in (("mcp.json", check_mcp_json), ("agent files", check_agent_files)):
+        problems = check(context.project)
+        if problems:
+            results.extend(CheckResult(name, ERROR, problem) for problem in problems)
+        else:
+            results.append(CheckResult(name, OK, "no problems found"))
+    return results
+
+
+CHECKS: list[Callable[[DoctorContext], list[CheckResult]]] = [
+    check_configuration,
+    check_git_hooks,
+    check_claude_hooks,
+    check_entry_point,
+    check_squawk,
+    check_workspace_files,
+]
+
+
+def build_context(directory: Path) -> DoctorContext:
+    """Find the repository and configuration for `directory`; errors are kept for the report."""
+    from cofee_hooks import git
+    from cofee_hooks.config.loader import load_config
+    from cofee_hooks.errors import UserError
+
+    context = DoctorContext(directory.resolve())
+    completed = git.run(["rev-parse", "--show-toplevel"], directory, check=False)
+    if completed.returncode == 0:
+        context.toplevel = Path(os.fsdecode(completed.stdout).strip())
+    try:
+        context.config = load_config(start=context.toplevel or context.directory)
+    except UserError as error:
+        context.config_error = error.message
+    return context
+
+
+def run_checks(context: DoctorContext, checks: list[Callable[[DoctorContext], list[CheckResult]]] | None = None) -> list[CheckResult]:
+    """Run every check; a check that crashes becomes one error line, never a traceback."""
+    results: list[CheckResult] = []
+    for check in CHECKS if checks is None else checks:
+        try:
+            results.extend(check(context))
+        except Exception as error:  # noqa: BLE001 - report and keep going
+            results.append(CheckResult(check.__name__.removeprefix("check_").replace("_", " "), ERROR, f"check failed: {type(error).__name__}: {error}"))
+    return results
+
+
+def _local_python(project: Path) -> str | None:
+    try:
+        settings = json.loads((project / ".claude" / "settings.local.json").read_text(encoding="utf-8"))
+        value = settings["env"]["COFEE_HOOKS_PYTHON"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 @click.command("doctor")
-def doctor() -> None:
-    """Placeholder until the command is built."""
-    raise UserError("doctor is not built yet")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True, path_type=Path))
+def doctor(directory: Path | None) -> int:
+    """Report which hooks are installed in DIRECTORY (default: here) and whether they work."""
+    context = build_context(directory or Path.cwd())
+    results = run_checks(context)
+    width = max((len(result.check) for result in results), default=0)
+    for result in results:
+        click.echo(f"{result.status.upper():7} {result.check:{width}}  {result.detail}")
+    errors = sum(1 for result in results if result.status == ERROR)
+    warnings = sum(1 for result in results if result.status == WARNING)
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
