@@ -102,7 +102,7 @@ class RevisionGraph:
             return self.revisions[matches[0]]
         if matches:
             shown = ", ".join(matches[:5])
-            raise UserError(f"revision '{ident}' is ambiguous: it starts {len(matches)} revisions ({shown})")
+            raise UserError(f"revision '{ident}' is ambiguous: {len(matches)} revisions start with it ({shown})")
         hint = "; give at least four characters of the id" if len(ident) < 4 else ""
         raise UserError(f"revision '{ident}' not found{hint}")
 

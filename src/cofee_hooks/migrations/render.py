@@ -118,27 +118,45 @@ def render_with_env(
         reason = f"'{shlex.join(command)}' failed with exit code {completed.returncode}: {_tail(completed.stderr)}"
         return Rendering(revision.revision, (), reason)
     line = revision.upgrade_line
-    statements = tuple(Statement(sql, line) for sql in split_alembic_output(completed.stdout))
+    statements = tuple(Statement(sql, line) for sql in revision_statements(completed.stdout, revision.revision))
     return Rendering(revision.revision, statements)
 
 
 def upgrade_range(revision: RevisionFile) -> str:
-    """Return the `START:END` argument that renders exactly one revision.
+    """Return the `START:END` argument for `alembic upgrade --sql` that reaches one revision.
 
-    A merge names all its parents, joined by commas; a first revision starts from `base`.
+    Alembic's command line takes one start revision, so a merge starts from its
+    first parent and the other parents' revisions are cut out of the output by
+    `revision_statements`; a first revision starts from `base`.
     """
-    start = ",".join(revision.down_revisions) or "base"
+    start = revision.down_revisions[0] if revision.down_revisions else "base"
     return f"{start}:{revision.revision}"
 
 
-def split_alembic_output(output: str) -> list[str]:
-    """Split `alembic upgrade --sql` output into statements, without alembic_version bookkeeping."""
-    statements = []
+def revision_statements(output: str, revision_id: str) -> list[str]:
+    """Cut one revision's statements out of `alembic upgrade --sql` output.
+
+    Alembic marks each revision with a `-- Running upgrade PARENTS -> REV`
+    comment. The revision's BEGIN/COMMIT are kept (added when the whole run
+    shares one transaction) and the alembic_version bookkeeping is dropped.
+    """
+    segments: list[tuple[str | None, list[str]]] = [(None, [])]
     for chunk in output.split("\n\n"):
-        lines = [line for line in chunk.splitlines() if line.strip() and not line.startswith("-- ")]
-        sql = "\n".join(lines).strip()
+        chunk = chunk.strip()
+        if chunk.startswith("-- Running upgrade"):
+            target = chunk.rsplit("->", 1)[-1].strip()
+            carried = [segments[-1][1].pop()] if segments[-1][1][-1:] == ["BEGIN;"] else []
+            segments.append((target, carried))
+            continue
+        sql = "\n".join(line for line in chunk.splitlines() if not line.startswith("-- ")).strip()
         if sql and "alembic_version" not in sql:
-            statements.append(sql)
+            segments[-1][1].append(sql)
+
+    statements = next((found for target, found in segments if target == revision_id), [])
+    if statements[:1] != ["BEGIN;"]:
+        statements = ["BEGIN;", *statements]
+    if statements[-1:] != ["COMMIT;"]:
+        statements = [*statements, "COMMIT;"]
     return statements
 
 
