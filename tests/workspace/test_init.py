@@ -30,6 +30,7 @@ def test_templates_include_workspace_files():
     files = template_files()
     for expected in EXPECTED_FILES:
         assert expected in files
+    assert ".claude/agents-memory/.gitignore" in files
     assert not [path for path in files if "__pycache__" in path]
 
 
