@@ -146,9 +146,10 @@ def test_dispatch_failure_is_logged_not_raised(config, log, monkeypatch):
     assert log.lines == [("error", "context injection at subagent dispatch failed: RuntimeError: disk on fire")]
 
 
-def test_dispatch_adds_memory_recall(config, log, monkeypatch):
+def test_dispatch_adds_memory_recall(project, config, log, monkeypatch):
     import cofee_hooks.memory.recall as recall_module
 
+    (project / ".claude" / "agents-memory").mkdir()
     calls = []
 
     def fake_recall(config_arg, agent_type, task_text, budget):
@@ -166,18 +167,20 @@ def test_dispatch_adds_memory_recall(config, log, monkeypatch):
     assert 0 < budget < 9500
 
 
-def test_dispatch_memory_only(config, log, monkeypatch):
+def test_dispatch_memory_only(project, config, log, monkeypatch):
     import cofee_hooks.memory.recall as recall_module
 
+    (project / ".claude" / "agents-memory").mkdir()
     monkeypatch.setattr(recall_module, "recall_for_dispatch", lambda *args: "### Memory\n\n- a fact")
     tool_input = {"description": "Docs", "prompt": "fix a typo", "subagent_type": "writer"}
     prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
     assert "- a fact" in prompt
 
 
-def test_dispatch_memory_failure_still_injects(config, log, monkeypatch):
+def test_dispatch_memory_failure_still_injects(project, config, log, monkeypatch):
     import cofee_hooks.memory.recall as recall_module
 
+    (project / ".claude" / "agents-memory").mkdir()
     def broken(*args):
         raise RuntimeError("index unreadable")
 
@@ -188,13 +191,26 @@ def test_dispatch_memory_failure_still_injects(config, log, monkeypatch):
     assert ("warning", "memory recall failed: RuntimeError: index unreadable") in log.lines
 
 
-def test_dispatch_without_memory_package(config, log, monkeypatch):
+def test_dispatch_without_memory_package(project, config, log, monkeypatch):
     import sys
 
+    (project / ".claude" / "agents-memory").mkdir()
     monkeypatch.setitem(sys.modules, "cofee_hooks.memory.recall", None)
     tool_input = {"description": "d", "prompt": "design it", "subagent_type": "db-architect"}
     prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
     assert "`/websites/sqlalchemy_en_21`" in prompt
+
+
+def test_dispatch_skips_memory_without_folder(config, log, monkeypatch):
+    import cofee_hooks.memory.recall as recall_module
+
+    def unexpected(*args):
+        raise AssertionError("recall must not run without a memory folder")
+
+    monkeypatch.setattr(recall_module, "recall_for_dispatch", unexpected)
+    tool_input = {"description": "d", "prompt": "design it", "subagent_type": "db-architect"}
+    assert hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log) is not None
+    assert not [line for line in log.lines if line[0] != "info"]
 
 
 # User prompt -----------------------------------------------------------------

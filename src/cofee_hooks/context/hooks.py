@@ -15,13 +15,18 @@ so the prompt or the tool call goes on unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+import os
 
 from cofee_hooks.claude import protocol
 from cofee_hooks.context.inject import HEADING, Injection, build_injection
 from cofee_hooks.context.registry import Library, Registry
 from cofee_hooks.context.rules import REASON_PATH, Match, Rule, applicable_rules, load_rules
 from cofee_hooks.context.state import load_state, save_state
+
+# typing is imported for type checkers only: it costs milliseconds on every hook call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 REINJECT_SOURCES = ("compact", "clear", "resume")
 _REINJECT_NOTES = {
@@ -167,7 +172,15 @@ def _unique(libraries: list[Library]) -> list[Library]:
 
 
 def _memory_recall(config: Any, agent: str, text: str, log: Any):
-    """Return `recall(budget_left)` backed by the memory package, or None when it is not installed."""
+    """Return `recall(budget_left)` backed by the memory package, or None when there is nothing to recall."""
+    settings = config.values.get("memory") or {}
+    if not agent or not settings.get("enabled", True) or not settings.get("recall", True):
+        return None
+    folder = settings.get("folder")
+    # Importing the memory package costs more than the rest of this hook,
+    # so a project without a memory folder skips it.
+    if not isinstance(folder, str) or not os.path.isdir(os.path.join(config.root, folder)):
+        return None
     try:
         from cofee_hooks.memory.recall import recall_for_dispatch
     except ImportError:

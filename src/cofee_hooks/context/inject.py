@@ -11,10 +11,13 @@ so, and memory recall gets what is left.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from cofee_hooks.context.registry import Library
 from cofee_hooks.context.rules import Match
+
+# typing is imported for type checkers only: it costs milliseconds on every hook call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
 HEADING = "## Project context from cofee-hooks"
 _LIBRARIES_HEADING = "### Context7 library IDs"

@@ -14,7 +14,11 @@ Only the standard library is imported here.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+
+# typing is imported for type checkers only: it costs milliseconds on every hook call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 _WORD = re.compile(r"\w+")
 _SINGLE_WORD = re.compile(r"\w+\Z")

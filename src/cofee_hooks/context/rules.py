@@ -32,9 +32,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any
 
 from cofee_hooks.context.registry import find_terms
+
+# typing is imported for type checkers only: it costs milliseconds on every hook call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CLIENT_RULES_DIR = ".claude/rules"
 CACHE_FOLDER = ".cofee-hooks-cache"
@@ -375,9 +379,9 @@ def _write_cache(cache_file: str, files: dict[str, Any]) -> None:
 
 
 class _Glob:
-    """A `paths:` glob compiled to a regular expression, with its literal folder prefix."""
+    """A `paths:` glob with its literal folder prefix; the regular expression is compiled on first use."""
 
-    __slots__ = ("pattern", "regex", "prefix")
+    __slots__ = ("pattern", "prefix", "_regex")
 
     def __init__(self, pattern: str) -> None:
         cleaned = pattern.strip()
@@ -385,17 +389,22 @@ class _Glob:
             cleaned = cleaned[2:]
         cleaned = cleaned.lstrip("/")
         self.pattern = cleaned
-        self.regex = re.compile(glob_to_regex(cleaned))
         self.prefix = _literal_prefix(cleaned)
+        self._regex: re.Pattern[str] | None = None
 
     def matches(self, path: str) -> bool:
         """True when `path` matches the glob, or names a folder the glob's literal part lies in."""
-        if self.regex.fullmatch(path):
-            return True
         folder = path.rstrip("/")
-        if "/" not in folder or not self.prefix:
-            return False
-        return self.prefix == folder or self.prefix.startswith(folder + "/")
+        if self.prefix:
+            if "/" in folder and (self.prefix == folder or self.prefix.startswith(folder + "/")):
+                return True
+            # Every match starts with the literal prefix, so most paths are
+            # rejected here without compiling a regular expression.
+            if path != self.prefix and not path.startswith(self.prefix + "/"):
+                return False
+        if self._regex is None:
+            self._regex = re.compile(glob_to_regex(self.pattern))
+        return self._regex.fullmatch(path) is not None
 
 
 def glob_to_regex(pattern: str) -> str:
