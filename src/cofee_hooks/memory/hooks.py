@@ -30,9 +30,10 @@ from cofee_hooks.memory.transcript import (
 )
 
 # Claude Code gives SessionEnd hooks 1.5 s in total unless the installed hook
-# sets a longer timeout. The sweep stops starting new transcripts after this
-# long, so even without a longer timeout it ends before the client kills it.
-SWEEP_BUDGET_SECONDS = 1.2
+# sets a longer timeout; `cofee-hooks install` sets 10 s and the runtime stops
+# a SessionEnd hook after 8 s. The sweep starts no new transcript after this
+# long, which keeps it inside the installed timeout, and logs what it skipped.
+SWEEP_BUDGET_SECONDS = 5.0
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 ASK_REASON = (

@@ -100,7 +100,7 @@ _PATTERNS = (
     _Pattern(
         "password",
         re.compile(
-            r"(?P<prefix>\b(?:password|passwd|pwd|passphrase)\b[\"']?\s*[:=]\s*)"
+            r"(?P<prefix>\b[A-Za-z0-9_]*(?:password|passwd|pwd|passphrase)\b[\"']?\s*[:=]\s*)"
             r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s,;]+)",
             re.IGNORECASE,
         ),
