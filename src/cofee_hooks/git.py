@@ -198,3 +198,43 @@ def hooks_path(cwd: str | os.PathLike[str] | None = None) -> str:
 def commit_exists(revision: str, cwd: str | os.PathLike[str] | None = None) -> bool:
     """Return True when `revision` names a commit this repository has."""
     return run(["cat-file", "-e", f"{revision}^{{commit}}"], cwd, check=False).returncode == 0
+
+
+# --- Selection of changed revision files for lint-migration -------------------
+
+
+def _existing_paths(data: bytes, top: str) -> list[str]:
+    paths = [os.path.join(top, name) for name in split_nul(data)]
+    return [path for path in paths if os.path.isfile(path)]
+
+
+def changed_paths_since(ref: str, cwd: str | os.PathLike[str] | None = None) -> list[str]:
+    """Return absolute paths of files added or modified since commit `ref`, plus untracked files.
+
+    The work tree is compared with `ref`, so committed, staged and unstaged
+    changes all count; deleted files are left out. Raises `GitError` naming
+    `ref` when it is not a commit of this repository.
+    """
+    if not commit_exists(ref, cwd):
+        raise GitError(f"'{ref}' is not a commit in this repository; pass a branch, tag or commit id to --since")
+    top = show_toplevel(cwd)
+    changed = run(
+        ["diff-index", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", "--no-ext-diff", ref, "--"], top
+    ).stdout
+    untracked = run(["ls-files", "-z", "--others", "--exclude-standard", "--"], top).stdout
+    return sorted(set(_existing_paths(changed, top)) | set(_existing_paths(untracked, top)))
+
+
+def staged_paths(cwd: str | os.PathLike[str] | None = None) -> list[str]:
+    """Return absolute paths of files added or modified in the index (GIT_INDEX_FILE is honoured).
+
+    Files staged for deletion are left out, and so are staged files that no
+    longer exist in the work tree.
+    """
+    head, _ = head_and_merge_head_path(cwd)
+    base = head or empty_tree(cwd)
+    top = show_toplevel(cwd)
+    staged = run(
+        ["diff-index", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", base, "--"], top
+    ).stdout
+    return _existing_paths(staged, top)

@@ -224,3 +224,28 @@ def _escape_data(value: str) -> str:
 
 def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+# Adapters for the format registry in `cofee_hooks.lint.report`: each takes a
+# LintResult and ReportOptions. Paths are written relative to `options.base`,
+# else to the working directory, which in CI is the repository root.
+
+
+def format_sarif(result: Any, options: Any) -> str:
+    """Format a lint result as SARIF 2.1.0."""
+    return render_sarif(result.findings, _report_root(options))
+
+
+def format_github(result: Any, options: Any) -> str:
+    """Format a lint result as GitHub Actions workflow commands."""
+    return render_github(result.findings, _report_root(options))
+
+
+def format_gitlab(result: Any, options: Any) -> str:
+    """Format a lint result as a GitLab Code Quality report."""
+    return render_gitlab(result.findings, _report_root(options))
+
+
+def _report_root(options: Any) -> Path:
+    base = getattr(options, "base", None)
+    return Path(base) if base is not None else Path.cwd()

@@ -1,0 +1,40 @@
+"""Choose the revision files that changed: `--since REF`, `--staged` and `--files`.
+
+git says which files changed; this module keeps those that are revision
+files of the project (Python files in its versions folders), so that an
+edited model or README never reaches the linter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from cofee_hooks import git
+
+
+def revision_files_since(ref: str, versions_dirs: Sequence[Path], recursive: bool, cwd: Path) -> tuple[Path, ...]:
+    """Return the project's revision files added or modified since `ref` (including uncommitted ones)."""
+    return filter_revision_files(git.changed_paths_since(ref, cwd), versions_dirs, recursive)
+
+
+def staged_revision_files(versions_dirs: Sequence[Path], recursive: bool, cwd: Path) -> tuple[Path, ...]:
+    """Return the project's revision files that are added or modified in the git index."""
+    return filter_revision_files(git.staged_paths(cwd), versions_dirs, recursive)
+
+
+def filter_revision_files(paths: Iterable[str | Path], versions_dirs: Sequence[Path], recursive: bool) -> tuple[Path, ...]:
+    """Keep the paths that Alembic would load as revisions from `versions_dirs`, resolved and sorted."""
+    folders = [Path(folder).resolve() for folder in versions_dirs]
+    selected = set()
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved.suffix != ".py" or resolved.name == "__init__.py" or resolved.name.startswith(".#"):
+            continue
+        if "__pycache__" in resolved.parts:
+            continue
+        for folder in folders:
+            if resolved.parent == folder or (recursive and folder in resolved.parents):
+                selected.add(resolved)
+                break
+    return tuple(sorted(selected))
