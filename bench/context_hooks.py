@@ -166,12 +166,12 @@ def main() -> int:
         (memory_root / ".claude" / "agents-memory").mkdir()
         memory_env = {**env, "CLAUDE_PROJECT_DIR": str(memory_root)}
 
-        # Warm the config and rule caches, and check that the hooks answer.
+        # Warm the config and rule caches, and check that the hooks return an answer.
         _, prompt_answer = time_run(command, prompt_payload(root, -1), env, root)
         _, dispatch_answer = time_run(command, dispatch_payload(root), env, root)
         _, memory_answer = time_run(command, dispatch_payload(memory_root), memory_env, memory_root)
         if b"additionalContext" not in prompt_answer or b"updatedInput" not in dispatch_answer + memory_answer:
-            raise SystemExit("a hook gave no answer; the benchmark project does not exercise it")
+            raise SystemExit("a hook returned no output; the benchmark project does not exercise it")
 
         samples: dict[str, list[float]] = {
             "floor": [],

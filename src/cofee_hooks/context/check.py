@@ -1,10 +1,10 @@
 """Consistency checks behind `cofee-hooks context check`.
 
-The registry is the one source of Context7 IDs; these checks find what has
+The registry is the one source of Context7 IDs. These checks find what has
 drifted from it: malformed IDs, agents that name unknown libraries, keywords
-two libraries share, agent files whose own Context7 table disagrees, and
-rule files that Claude Code would load everywhere although they are meant
-for some agents only.
+two libraries share, and agent files whose own Context7 table disagrees.
+They also find rule files that Claude Code would load everywhere although
+they are meant for some agents only.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def check_agent_files(registry: Registry, root: str) -> list[Problem]:
 
 
 def agent_table(text: str) -> list[tuple[int, str, str]]:
-    """Return (line number, library name, ID) for each Markdown table row that holds a Context7 ID."""
+    """Return (line number, library name, ID) for each Markdown table row that contains a Context7 ID."""
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
