@@ -49,6 +49,7 @@ _WRAPPERS: dict[str, set[str]] = {
     "xargs": {"-I", "-L", "-n", "-P", "-d", "-E", "-s", "-a"},
     "watch": {"-n", "-d"},
     "caffeinate": set(),
+    "parallel": {"-j", "-S", "--jobs"},
 }
 _HOOK_SKIP_ENV_PREFIXES = ("GIT_CONFIG",)  # GIT_CONFIG, GIT_CONFIG_COUNT, _KEY_n, _PARAMETERS, _GLOBAL, _SYSTEM
 _HOOK_SKIP_ENV = {
@@ -147,6 +148,9 @@ class _Word:
     value: str
     exact: bool = True
     quoted: bool = False
+
+
+_UNKNOWN_WORD = _Word("", exact=False)
 
 
 @dataclass
@@ -583,6 +587,8 @@ def _analyse_argv(argv: list[_Word], env: dict[str, str], analysis: Analysis, st
         return
     if name in _WRAPPERS or name in ("time", "timeout"):
         rest = _strip_wrapper(name, argv, values)
+        if rest and name in ("xargs", "parallel"):
+            rest = [*rest, _UNKNOWN_WORD]  # xargs appends the words it reads
         if rest:
             _analyse_argv(rest, env, analysis, state, depth)
         return
@@ -716,9 +722,10 @@ def _analyse_find_exec(argv, env, analysis, state, depth) -> None:
             for inner in argv[index + 1 :]:
                 if inner.value in (";", "+"):
                     break
-                rest.append(inner)
+                # `{}` becomes the found paths, unknown here.
+                rest.append(_UNKNOWN_WORD if inner.value == "{}" else inner)
             if rest:
-                _analyse_argv(rest, env, analysis, state.copy(), depth)
+                _analyse_argv(rest, env, analysis, state, depth)
 
 
 # --- git --------------------------------------------------------------------
