@@ -58,8 +58,7 @@ def _print_next_steps(target: Path, report: InitReport, installed: bool) -> None
         steps.append(f"git init{argument}   (the workspace must be a git repository)")
     if not installed:
         steps.append(f"cofee-hooks install{argument}   (git hooks and Claude Code hooks)")
-    doctor = "cofee-hooks doctor" if here else f"cd {target} && cofee-hooks doctor"
-    steps.append(f"{doctor}   (checks that every hook is in place and works)")
+    steps.append(f"cofee-hooks doctor{argument}   (checks that every hook is in place and works)")
     if report.skipped:
         steps.append("compare the skipped files with the templates, or run init again with --force")
 
