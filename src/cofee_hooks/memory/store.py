@@ -265,11 +265,8 @@ def entry_files(folder: str) -> list[str]:
 
 def read_entry(path: str) -> MemoryEntry | None:
     """Parse one entry file; None when it is unreadable or not in the team's format."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            return parse_entry_file(stream.read())
-    except OSError:
-        return None
+    text = _read_text(path)
+    return None if text is None else parse_entry_file(text)
 
 
 def _content_keys(folder: str, redact_secrets: bool) -> dict[str, str]:
@@ -304,17 +301,26 @@ def write_index(folder: str, agent: str) -> str:
         lines.append(f"  - Domain: {_one_line(entry.domain)}")
         lines.append(f"  - Applies when: {_one_line(entry.applies_when)}")
     path = os.path.join(folder, INDEX_NAME)
-    temporary = _write_temporary(folder, "\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    if _read_text(path) == text:
+        return path
+    temporary = _write_temporary(folder, text)
     os.replace(temporary, path)
     return path
 
 
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
 def read_index(folder: str) -> list[IndexedEntry] | None:
     """Parse an agent's `INDEX.md`; None when it is missing or unreadable."""
-    try:
-        with open(os.path.join(folder, INDEX_NAME), encoding="utf-8", errors="replace") as stream:
-            text = stream.read()
-    except OSError:
+    text = _read_text(os.path.join(folder, INDEX_NAME))
+    if text is None:
         return None
     entries: list[IndexedEntry] = []
     current: dict[str, str] | None = None
