@@ -201,6 +201,31 @@ def test_dispatch_without_memory_package(project, config, log, monkeypatch):
     assert "`/websites/sqlalchemy_en_21`" in prompt
 
 
+def test_dispatch_with_real_memory(project, config, log):
+    section = pytest.importorskip("cofee_hooks.memory.section")
+    store = pytest.importorskip("cofee_hooks.memory.store")
+    entry_text = (
+        "# 2026-11-01-orders-index.md\n"
+        "## Insight: Index orders by customer before reports\n"
+        "## Domain: indexes\n"
+        "Reports filter orders by customer.\n"
+        "Use a btree index.\n"
+        "## Source: EXPLAIN on staging\n"
+        "## Applies when: designing the orders table\n"
+    )
+    entry = section.parse_entry_file(entry_text)
+    assert entry is not None
+    store.store_entries(str(project / ".claude" / "agents-memory"), "db-architect", [entry], "2026-11-01")
+
+    tool_input = {"description": "Design", "prompt": "design the orders table", "subagent_type": "db-architect"}
+    prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
+    block = prompt[len("design the orders table\n\n") :]
+    assert "## Memory of db-architect" in block
+    assert "Index orders by customer before reports" in block
+    assert "`/websites/sqlalchemy_en_21`" in block
+    assert len(block) <= 9500
+
+
 def test_dispatch_skips_memory_without_folder(config, log, monkeypatch):
     import cofee_hooks.memory.recall as recall_module
 
@@ -228,6 +253,15 @@ def test_prompt_gets_mentioned_ids_and_rules(config, log):
 def test_prompt_nothing_applies(config, log):
     assert hooks.handle_user_prompt(prompt_event("hello"), config, log) is None
     assert hooks.handle_user_prompt(prompt_event(""), config, log) is None
+
+
+def test_task_notification_is_not_a_user_prompt(config, log):
+    data = json.loads((PAYLOADS / "UserPromptSubmit.json").read_text(encoding="utf-8"))
+    notices = [s["payload"] for s in data["samples"] if s["payload"]["prompt"].startswith("<task-notification>")]
+    assert notices
+    for payload in notices:
+        payload = {**payload, "prompt": payload["prompt"].replace("SUBAGENT-RESULT", "used pytest and sqlalchemy")}
+        assert hooks.handle_user_prompt(HookEvent(payload), config, log) is None
 
 
 def test_prompt_not_given_twice_per_session(config, log):

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 REINJECT_SOURCES = ("compact", "clear", "resume")
+# Claude Code 2.1.332 reports a finished background subagent as a prompt of
+# its own; that text comes from the subagent, not from the user.
+_CLIENT_NOTICE = "<task-notification>"
 _REINJECT_NOTES = {
     "compact": "Sent again after compaction: the project context given earlier in this session.",
     "clear": "Sent again after /clear: the project context given earlier in this session.",
@@ -97,7 +100,7 @@ def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, 
     if not _enabled(config):
         return None
     text = event.text("prompt")
-    if not text.strip():
+    if not text.strip() or text.lstrip().startswith(_CLIENT_NOTICE):
         return None
     registry = Registry.from_config(config.values)
     state = load_state(config.root, event.session_id)
