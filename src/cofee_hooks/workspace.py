@@ -25,7 +25,7 @@ _IGNORED_NAMES = frozenset({"__pycache__", ".DS_Store"})
 
 @dataclass
 class InitReport:
-    """What `lay_down` did with each template file, by relative POSIX path."""
+    """Outcome of `lay_down`: the template files, by relative POSIX path, grouped by what was done."""
 
     created: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -94,7 +94,7 @@ def _write_atomically(destination: Path, content: bytes) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
     except OSError as error:
-        raise UserError(f"cannot write {destination}: {error.strerror}", 3) from None
+        raise UserError(f"failed to write {destination}: {error.strerror}", 3) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
@@ -102,4 +102,4 @@ def _write_atomically(destination: Path, content: bytes) -> None:
         os.replace(temporary, destination)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise UserError(f"cannot write {destination}: {error.strerror}", 3) from None
+        raise UserError(f"failed to write {destination}: {error.strerror}", 3) from None

@@ -119,7 +119,7 @@ def _check_server(where: str, server: Any) -> list[str]:
 
 
 def _check_named_values(where: str, mapping: dict[str, str]) -> list[str]:
-    """Reject literal values of variables whose names say they hold a secret."""
+    """Report literal values of variables whose names suggest a secret."""
     problems = []
     for name, value in mapping.items():
         if not _SECRET_NAME.search(name):
@@ -151,25 +151,25 @@ def _find_secrets(value: Any, source: str, path: str = "") -> list[str]:
     return []
 
 
-def _check_agent_file(path: Path, shown: str) -> list[str]:
+def _check_agent_file(path: Path, display_path: str) -> list[str]:
     try:
         frontmatter = read_frontmatter(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        return [f"{shown}: cannot read: {error}"]
+        return [f"{display_path}: cannot read: {error}"]
     except ValueError as error:
-        return [f"{shown}: {error}"]
+        return [f"{display_path}: {error}"]
     if frontmatter is None:
-        return [f"{shown}: missing frontmatter (name, description, tools between '---' lines)"]
+        return [f"{display_path}: missing frontmatter (name, description, tools between '---' lines)"]
 
     problems = []
     for field_name in REQUIRED_AGENT_FIELDS:
         value = frontmatter.get(field_name)
         if value is None or (isinstance(value, (str, list)) and not value):
-            problems.append(f"{shown}: frontmatter: missing {field_name}")
+            problems.append(f"{display_path}: frontmatter: missing {field_name}")
     name = frontmatter.get("name")
     if isinstance(name, str) and name and name != path.stem:
-        problems.append(f"{shown}: frontmatter: name {name!r} does not match the file name {path.stem!r}")
+        problems.append(f"{display_path}: frontmatter: name {name!r} does not match the file name {path.stem!r}")
     tools = frontmatter.get("tools")
     if tools is not None and not isinstance(tools, (str, list)):
-        problems.append(f"{shown}: frontmatter: tools: expected a comma-separated string or a list")
+        problems.append(f"{display_path}: frontmatter: tools: expected a comma-separated string or a list")
     return problems

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_cli
-from tests.e2e.standin import Script, StandIn
+from tests.e2e.standin import StandIn
 
 CLIENT_PACKAGE = "@anthropic-ai/claude-code"
 CLIENT_VERSION = "2.1.332"
@@ -234,7 +234,3 @@ def run_claude(claude_binary: Path):
 
     return run
 
-
-def new_standin(script: Script) -> StandIn:
-    """Return a stand-in for `script`; use it as a context manager."""
-    return StandIn(script)

@@ -3,7 +3,7 @@
 The real Claude Code client talks to it through `ANTHROPIC_BASE_URL`. Each test
 gives it a script: a function from the request body to the content blocks of
 the reply. The server records every request body, so tests can assert on what
-the client sent, and answers other endpoints with empty but well-formed JSON.
+the client sent, and replies to other endpoints with empty but well-formed JSON.
 """
 
 from __future__ import annotations

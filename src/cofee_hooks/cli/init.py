@@ -51,8 +51,7 @@ def _print_report(report: InitReport) -> None:
 
 
 def _print_next_steps(target: Path, report: InitReport, installed: bool) -> None:
-    here = target == Path.cwd().resolve()
-    argument = "" if here else f" {target}"
+    argument = "" if target == Path.cwd().resolve() else f" {target}"
     steps = []
     if not _is_git_work_tree(target):
         steps.append(f"git init{argument}   (the workspace must be a git repository)")
