@@ -2,8 +2,8 @@
 
 - PreToolUse on `Agent`/`Task`: append the block to the subagent's task
   prompt. Claude Code 2.1.332 replaces the whole tool input with
-  `updatedInput` and rejects a partial one, so the answer is a full copy of
-  the input with only `prompt` changed.
+  `updatedInput` and rejects a partial one, so the hook returns a full copy
+  of the input with only `prompt` changed.
 - UserPromptSubmit: `additionalContext` with what the prompt calls for and
   the main session has not been given yet.
 - SessionStart after compaction, clear or resume: send again what the

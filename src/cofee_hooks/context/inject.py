@@ -4,9 +4,9 @@ The block is plain and stable so an agent can act on it: a heading, the
 libraries with their IDs and the instruction to call `query-docs` with an ID
 directly, then whole rule files in order (most specific first). Claude Code
 2.1.332 shows hook output over 10,000 characters only as a preview, so the
-whole block stays within a budget (`context.budget`, 9,500 by default):
-rules that do not fit are listed by path and title under a line that says
-so, and memory recall gets what is left.
+whole block stays within a budget (`context.budget`, 9,500 by default).
+Rules that do not fit are listed by path and title under a line that
+explains why, and memory recall gets what is left.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The registry comes from the `context7:` configuration section. `libraries:`
 maps a short name to the library's Context7 ID, display name, keywords and
-import names; `agents:` maps an agent to the library names it always needs.
+import names. `agents:` maps an agent to the library names it always needs.
 
 Matching is pure and runs on every prompt, so it uses no regular expression
 built from the registry: single-word terms are looked up in the set of words

@@ -11,9 +11,9 @@ A rule file is Markdown with optional YAML frontmatter:
     # Migration rules
     ...
 
-`paths:` holds globs relative to the project root (a list, or one string),
-the way Claude Code reads them; `agents:` and `keywords:` are our own
-additions. The title is the first Markdown heading, or the file name.
+`paths:` contains globs relative to the project root (a list, or one
+string), the key Claude Code itself reads. `agents:` and `keywords:` are
+read by cofee-hooks only. The title is the first Markdown heading, or the file name.
 
 Claude Code itself loads every file in `.claude/rules/` that has no `paths:`
 into every session and subagent, so those are never injected again.
@@ -410,11 +410,14 @@ class _Glob:
 def glob_to_regex(pattern: str) -> str:
     """Translate a glob into a regular expression for a `/`-separated relative path.
 
-    `**/` matches any number of folders (none included), a trailing `**`
-    matches everything below, `*` and `?` stay within one path segment,
-    `{a,b}` is an alternative and `[...]` a character class, as in the
-    glob libraries Claude Code and most JavaScript tools use. A trailing `/`
+    `**/` matches any number of folders, including none. A trailing `**`
+    matches everything below. `*` and `?` stay within one path segment,
+    `{a,b}` is an alternative and `[...]` a character class. A trailing `/`
     matches everything inside that folder.
+
+    NOTE: these are the usual picomatch-style rules. Claude Code's own
+    matcher was not compared case by case, notably for a glob without a
+    slash, which matches at the project root only here.
     """
     out = []
     index = 0

@@ -1,4 +1,4 @@
-"""What the main session has been given: Context7 IDs and rule files, per session.
+"""Per-session record of the Context7 IDs and rule files given to the main session.
 
 Each session has one JSON file under `.cofee-hooks-cache/sessions/` of the
 project root, named after its sanitised session id. A prompt skips what the
