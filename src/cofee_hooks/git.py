@@ -212,11 +212,8 @@ def changed_paths_since(ref: str, cwd: str | os.PathLike[str] | None = None) -> 
     """Return absolute paths of files added or modified since commit `ref`, plus untracked files.
 
     The work tree is compared with `ref`, so committed, staged and unstaged
-    changes all count; deleted files are left out. Raises `GitError` naming
-    `ref` when it is not a commit of this repository.
+    changes all count; deleted files are left out.
     """
-    if not commit_exists(ref, cwd):
-        raise GitError(f"'{ref}' is not a commit in this repository; pass a branch, tag or commit id to --since")
     top = show_toplevel(cwd)
     changed = run(
         ["diff-index", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", "--no-ext-diff", ref, "--"], top

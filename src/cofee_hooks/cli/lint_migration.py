@@ -13,11 +13,7 @@ from cofee_hooks.lint.report import FORMATS, ReportOptions, render_report, use_c
 
 
 @click.command("lint-migration")
-@click.argument(
-    "project_dir",
-    required=False,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PROJECT_DIR | --files PATH...]")
 @config_option
 @click.option(
     "--revision",
@@ -27,6 +23,16 @@ from cofee_hooks.lint.report import FORMATS, ReportOptions, render_report, use_c
     help="Lint this revision (id, unique prefix of four or more characters, or branch label); repeatable.",
 )
 @click.option("--all", "all_revisions", is_flag=True, help="Lint every revision, not only the heads.")
+@click.option(
+    "--since",
+    "since_ref",
+    default=None,
+    metavar="REF",
+    help="Lint every revision file added or modified since the git commit REF (uncommitted changes included).",
+)
+@click.option("--staged", is_flag=True, help="Lint the revision files staged in the git index (for pre-commit).")
+@click.option("--files", "files_mode", is_flag=True, help="Lint exactly the revision files given as PATH arguments.")
+@click.option("--no-cache", is_flag=True, help="Render and run squawk again instead of reading the cache.")
 @click.option(
     "--format",
     "format_name",
@@ -55,10 +61,14 @@ from cofee_hooks.lint.report import FORMATS, ReportOptions, render_report, use_c
     help="Interpreter or command that renders revisions, e.g. 'uv run python' [default: the project's venv].",
 )
 def lint_migration(
-    project_dir: Path | None,
+    paths: tuple[Path, ...],
     config_file: Path | None,
     revision_ids: tuple[str, ...],
     all_revisions: bool,
+    since_ref: str | None,
+    staged: bool,
+    files_mode: bool,
+    no_cache: bool,
     format_name: str,
     fail_on: str | None,
     pg_version: str | None,
@@ -70,7 +80,8 @@ def lint_migration(
     PROJECT_DIR is the folder that holds alembic.ini (default:
     migrations.project_dir, else the working directory). Without --revision
     or --all, the head revisions are linted. Findings point at the Python
-    line of the op.* call that emitted the SQL.
+    line of the op.* call that emitted the SQL. --since REF, --staged and
+    --files PATH... select changed revision files instead.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or
     configuration error, 3 the tool could not work (squawk missing or
@@ -78,16 +89,26 @@ def lint_migration(
     """
     from cofee_hooks.lint.engine import LintRequest, lint
 
-    if revision_ids and all_revisions:
-        raise click.UsageError("--revision and --all cannot be used together")
+    modes = [name for name, used in _selection_modes(revision_ids, all_revisions, since_ref, staged, files_mode) if used]
+    if len(modes) > 1:
+        raise click.UsageError(f"{' and '.join(modes)} cannot be used together")
+    if files_mode and not paths:
+        raise click.UsageError("--files needs at least one revision file PATH")
+    if not files_mode and len(paths) > 1:
+        raise click.UsageError("give one PROJECT_DIR, or use --files to lint several revision files")
+    project_dir = paths[0] if paths and not files_mode else None
     config = load(config_file)
     settings = config.section("migrations")
+    _check_overrides(settings, str(config.source or "configuration"))
+    files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, config.root)
     request = LintRequest(
         settings=settings,
         config_root=config.root,
         project_dir=project_dir,
         revision_ids=revision_ids,
         all_revisions=all_revisions,
+        files=files,
+        use_cache=not no_cache,
         pg_version=pg_version,
         use_env=use_env,
         python=python,
@@ -97,3 +118,36 @@ def lint_migration(
     options = ReportOptions(colour=format_name == "text" and use_colour(sys.stdout))
     click.echo(render_report(result, format_name, options), nl=False)
     return result.exit_code(fail_on or settings.get("fail_on", "warning"))
+
+
+def _selection_modes(
+    revision_ids: tuple[str, ...], all_revisions: bool, since_ref: str | None, staged: bool, files_mode: bool
+) -> list[tuple[str, bool]]:
+    return [
+        ("--revision", bool(revision_ids)),
+        ("--all", all_revisions),
+        ("--since", since_ref is not None),
+        ("--staged", staged),
+        ("--files", files_mode),
+    ]
+
+
+def _changed_files(
+    since_ref: str | None, staged: bool, project_dir: Path | None, settings: dict, config_root: Path
+) -> tuple[Path, ...] | None:
+    """Return the revision files --since or --staged select, or None when neither is given."""
+    if since_ref is None and not staged:
+        return None
+    from cofee_hooks.lint import selection
+    from cofee_hooks.migrations.project import find_project
+
+    project = find_project(project_dir, settings, config_root)
+    if staged:
+        return selection.staged_revision_files(project.versions_dirs, project.recursive, project.directory)
+    return selection.revision_files_since(since_ref, project.versions_dirs, project.recursive, project.directory)
+
+
+def _check_overrides(settings: dict, source: str) -> None:
+    from cofee_hooks.lint.overrides import check_override_names
+
+    check_override_names(settings.get("rules") or {}, settings.get("groups") or {}, source)

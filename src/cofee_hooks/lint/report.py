@@ -24,6 +24,9 @@ JSON_SCHEMA_VERSION = 1
 FORMATS: dict[str, str] = {
     "text": "cofee_hooks.lint.report:format_text",
     "json": "cofee_hooks.lint.report:format_json",
+    "sarif": "cofee_hooks.lint.report_ci:format_sarif",
+    "github": "cofee_hooks.lint.report_ci:format_github",
+    "gitlab": "cofee_hooks.lint.report_ci:format_gitlab",
 }
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}

@@ -11,10 +11,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from cofee_hooks import git
+from cofee_hooks.errors import UserError
 
 
 def revision_files_since(ref: str, versions_dirs: Sequence[Path], recursive: bool, cwd: Path) -> tuple[Path, ...]:
-    """Return the project's revision files added or modified since `ref` (including uncommitted ones)."""
+    """Return the project's revision files added or modified since `ref` (including uncommitted ones).
+
+    Raises `UserError` (exit code 2) when `ref` is not a commit of the repository.
+    """
+    if not git.commit_exists(ref, cwd):
+        raise UserError(f"--since: '{ref}' is not a commit in this repository; pass a branch, tag or commit id")
     return filter_revision_files(git.changed_paths_since(ref, cwd), versions_dirs, recursive)
 
 
