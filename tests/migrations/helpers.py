@@ -64,7 +64,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def simple_project(root: Path, extra_ini: str = "") -> Path:
-    """A three-revision linear history whose head builds an index without CONCURRENTLY."""
+    """A three-revision linear history: a clean middle revision, and a head that builds an index without CONCURRENTLY."""
     write_ini(root, extra_ini)
     versions = root / "migrations" / "versions"
     write_revision(
@@ -74,6 +74,15 @@ def simple_project(root: Path, extra_ini: str = "") -> Path:
         'op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), '
         'sa.Column("email", sa.Text(), nullable=True))',
     )
-    write_revision(versions, "2000bbbb", "1000aaaa", 'op.add_column("users", sa.Column("name", sa.Text(), nullable=True))')
+    write_revision(
+        versions,
+        "2000bbbb",
+        "1000aaaa",
+        """
+        op.execute("SET lock_timeout = '2s'")
+        op.execute("SET statement_timeout = '5s'")
+        op.add_column("users", sa.Column("name", sa.Text(), nullable=True))
+        """,
+    )
     write_revision(versions, "3000cccc", "2000bbbb", 'op.create_index("ix_users_email", "users", ["email"])')
     return root

@@ -191,8 +191,8 @@ def _run_worker(
         )
     except FileNotFoundError as error:
         raise ConfigError(
-            f"migrations.python: '{python[0]}' not found ({error.strerror}); "
-            "set it to an interpreter or command such as 'uv run python'"
+            f"render interpreter '{python[0]}' not found ({error.strerror}); "
+            "set --python or migrations.python to an interpreter or a command such as 'uv run python'"
         ) from error
     except subprocess.TimeoutExpired:
         return f"rendering timed out after {timeout} s (migrations.render_timeout)"

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT, run_cli
+from tests.migrations.helpers import line_of, simple_project, write_revision
+
+EXAMPLE = REPO_ROOT / "examples" / "cofee_backend"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    env.update(extra)
+    return env
+
+
+def test_example_backend_prints_findings_on_python_lines(tmp_path: Path) -> None:
+    completed = run_cli("lint-migration", str(EXAMPLE), cwd=tmp_path, env=_env())
+    assert completed.returncode == 1, completed.stderr
+    head = next((EXAMPLE / "migrations" / "versions").glob("*3a5c7e9b1d2f*"))
+    line = line_of(head, "op.create_index")
+    assert f"{head}:{line}:5: warning require-concurrent-index-creation:" in completed.stdout
+    assert "  help: Use `concurrently` to avoid blocking writes." in completed.stdout
+    assert completed.stdout.splitlines()[-1].startswith("2 revisions checked:")
+    assert "\033[" not in completed.stdout
+
+
+def test_json_format(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    completed = run_cli("lint-migration", "--format", "json", cwd=tmp_path, env=_env())
+    assert completed.returncode == 1
+    document = json.loads(completed.stdout)
+    assert [rev["revision"] for rev in document["revisions"]] == ["3000cccc"]
+    rules = {(f["rule"], f["line"], f["file"]) for f in document["findings"]}
+    path = tmp_path / "migrations" / "versions" / "3000cccc_message.py"
+    assert ("require-concurrent-index-creation", line_of(path, "op.create_index"), "migrations/versions/3000cccc_message.py") in rules
+
+
+def test_fail_on_levels(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    assert run_cli("lint-migration", "--fail-on", "never", cwd=tmp_path, env=_env()).returncode == 0
+    assert run_cli("lint-migration", "--fail-on", "error", cwd=tmp_path, env=_env()).returncode == 0
+    assert run_cli("lint-migration", "--fail-on", "warning", cwd=tmp_path, env=_env()).returncode == 1
+
+
+def test_fail_on_from_config(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "cofee-hooks.yaml").write_text("migrations:\n  fail_on: error\n", encoding="utf-8")
+    assert run_cli("lint-migration", cwd=tmp_path, env=_env()).returncode == 0
+
+
+def test_clean_revision_exit_zero(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    completed = run_cli("lint-migration", "--revision", "2000", cwd=tmp_path, env=_env())
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout == "1 revision checked, no findings\n"
+
+
+def test_project_not_found_exit_3(tmp_path: Path) -> None:
+    completed = run_cli("lint-migration", str(tmp_path), cwd=tmp_path, env=_env())
+    assert completed.returncode == 3
+    assert completed.stderr.startswith("cofee-hooks: no Alembic project found:")
+
+
+def test_bad_config_exit_2(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    config = tmp_path / "lint.yaml"
+    config.write_text("migrations:\n  fail_on: sometimes\n", encoding="utf-8")
+    completed = run_cli("lint-migration", "--config", str(config), cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert "migrations.fail_on" in completed.stderr
+    assert str(config.name) in completed.stderr
+
+
+def test_bad_alembic_ini_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "alembic.ini").write_text("[alembic]\npath_separator = tab\nscript_location = m\n", encoding="utf-8")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert "path_separator = 'tab' is invalid" in completed.stderr
+
+
+def test_unparseable_revision_exit_3_with_path_and_line(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    broken = tmp_path / "migrations" / "versions" / "broken.py"
+    broken.write_text("revision = 'x1'\ndown_revision = '3000cccc'\ndef upgrade(\n", encoding="utf-8")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 3
+    assert f"{broken.resolve()}:3: the revision file does not parse" in completed.stderr
+
+
+def test_unknown_and_ambiguous_revision_exit_2(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    unknown = run_cli("lint-migration", "--revision", "nope1", cwd=tmp_path, env=_env())
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "cofee-hooks: revision 'nope1' not found"
+    write_revision(tmp_path / "migrations" / "versions", "3000cfff", "3000cccc")
+    ambiguous = run_cli("lint-migration", "--revision", "3000c", cwd=tmp_path, env=_env())
+    assert ambiguous.returncode == 2
+    assert "revision '3000c' is ambiguous" in ambiguous.stderr
+
+
+def test_revision_and_all_together_exit_2(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    completed = run_cli("lint-migration", "--all", "--revision", "1000", cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert "--revision and --all cannot be used together" in completed.stderr
+
+
+def test_squawk_missing_exit_3(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env(COFEE_HOOKS_SQUAWK=str(tmp_path / "gone")))
+    assert completed.returncode == 3
+    assert completed.stderr.strip() == f"cofee-hooks: squawk not found at {tmp_path / 'gone'} (from COFEE_HOOKS_SQUAWK)"
+
+
+def test_unrenderable_revision_is_reported_not_passed(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    path = write_revision(tmp_path / "migrations" / "versions", "4000dddd", "3000cccc", imports="import billing.models\n")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 1
+    assert f"migrations/versions/4000dddd_message.py:{line_of(path, 'import billing')}:1: warning unrenderable-offline:" in completed.stdout
+    assert "no module named 'billing'" in completed.stdout
+
+
+def test_python_option_is_used(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    completed = run_cli("lint-migration", "--python", str(tmp_path / "no-python"), cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert "migrations.python" in completed.stderr
+    assert "not found" in completed.stderr
