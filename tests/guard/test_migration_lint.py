@@ -99,7 +99,7 @@ class _Recorder:
 )
 def test_lint_exit_codes(tmp_path: Path, monkeypatch, capsys, returncode: int, hook_code: int, phrase: str | None) -> None:
     recorder = _Recorder(returncode)
-    monkeypatch.setattr(hook.subprocess, "run", recorder)
+    monkeypatch.setattr("subprocess.run", recorder)
     config = _config(tmp_path, versions_dirs=["db/versions"])
     changes = [Change("A", "db/versions/001_init.py")]
     assert hook._lint_staged_revisions(config, changes, str(tmp_path)) == hook_code
@@ -114,7 +114,7 @@ def test_lint_exit_codes(tmp_path: Path, monkeypatch, capsys, returncode: int, h
 
 def test_lint_not_run_without_revisions(tmp_path: Path, monkeypatch) -> None:
     recorder = _Recorder(1)
-    monkeypatch.setattr(hook.subprocess, "run", recorder)
+    monkeypatch.setattr("subprocess.run", recorder)
     config = _config(tmp_path, versions_dirs=["db/versions"])
     assert hook._lint_staged_revisions(config, [Change("A", "docs/a.md")], str(tmp_path)) == 0
     assert recorder.calls == []

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from typing import Any
+
+# Hooks import this module on every call: `typing` and `pathlib` would add
+# milliseconds for names that only annotations use.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_RELATIVE_PATH = os.path.join(".claude", "cofee-hooks.yaml")
 CACHE_FOLDER = ".cofee-hooks-cache"

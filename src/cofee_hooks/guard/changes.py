@@ -9,20 +9,21 @@ is written. Only the standard library is imported: the git hook runs this.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from cofee_hooks import git
 from cofee_hooks.guard.policy import MODE_GITLINK, MODE_SYMLINK, Change
 
 
-@dataclass(frozen=True)
 class CommitChanges:
     """The changes one existing commit makes, as judged for the policy."""
 
-    commit: str
-    subject: str
-    parents: tuple[str, ...]
-    changes: tuple[Change, ...]
+    __slots__ = ("commit", "subject", "parents", "changes")
+
+    def __init__(self, commit: str, subject: str, parents: tuple[str, ...], changes: tuple[Change, ...]) -> None:
+        self.commit = commit
+        self.subject = subject
+        self.parents = parents
+        self.changes = changes
 
 
 def parse_raw(data: bytes) -> list[Change]:
@@ -47,14 +48,17 @@ def parse_raw(data: bytes) -> list[Change]:
             path = os.fsdecode(fields[index + 1])
             index += 2
         mode = old_mode if status == "D" else new_mode
-        changes.append(_RawChange(status, path, old_path, mode, None, new_oid))
+        changes.append(_RawChange(status, path, old_path, mode, new_oid))
     return changes
 
 
-@dataclass(frozen=True)
 class _RawChange(Change):
     # The blob id of the new side, kept to read symlink targets afterwards.
-    oid: str = ""
+    __slots__ = ("oid",)
+
+    def __init__(self, status: str, path: str, old_path: str | None, mode: str, oid: str) -> None:
+        super().__init__(status, path, old_path, mode)
+        self.oid = oid
 
 
 def staged_changes(cwd: str | None = None, *, merge_heads_from_env: bool = False) -> list[Change]:

@@ -9,10 +9,8 @@ guard fails closed.
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -147,6 +145,8 @@ def _lint_staged_revisions(config: FastConfig, changes: Sequence[Change], toplev
     revisions = staged_revision_files(changes, versions_prefixes(config))
     if not revisions:
         return 0
+    import subprocess
+
     command = [sys.executable, "-m", "cofee_hooks", "lint-migration", "--staged"]
     try:
         completed = subprocess.run(command, cwd=toplevel, check=False)
@@ -208,6 +208,8 @@ def _push_ranges(stdin_text: str, remote: str, cwd: str) -> list[list[str]]:
 
 
 def _versions_from_ini(ini_path: str) -> list[str]:
+    import configparser
+
     parser = configparser.ConfigParser(defaults={"here": os.path.dirname(os.path.abspath(ini_path))})
     try:
         if not parser.read(ini_path, encoding="utf-8"):
@@ -229,7 +231,9 @@ def _versions_from_ini(ini_path: str) -> list[str]:
     return []
 
 
-def _ini_value(parser: configparser.ConfigParser, option: str) -> str | None:
+def _ini_value(parser, option: str) -> str | None:
+    import configparser
+
     try:
         value = parser.get("alembic", option, fallback=None)
     except configparser.InterpolationError:

@@ -23,21 +23,25 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 
 class PatternError(ValueError):
     """A pattern that cannot be compiled, e.g. an empty one or a lone `!`."""
 
 
-@dataclass(frozen=True)
 class Pattern:
-    """One compiled pattern: its source text, whether it is negated, and its expressions."""
+    """One compiled pattern: its source text, whether it is negated, and its expression."""
 
-    text: str
-    negated: bool
-    folder_only: bool
-    _regex: re.Pattern[str]
+    __slots__ = ("text", "negated", "folder_only", "_regex")
+
+    def __init__(self, text: str, negated: bool, folder_only: bool, regex: re.Pattern[str]) -> None:
+        self.text = text
+        self.negated = negated
+        self.folder_only = folder_only
+        self._regex = regex
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.text!r})"
 
     def matches(self, path: str, is_folder: bool = False) -> bool:
         """Return True when the pattern covers `path` or a folder above it."""
@@ -51,11 +55,13 @@ class Pattern:
         return match.group("rest") is not None or is_folder
 
 
-@dataclass(frozen=True)
 class PatternList:
     """Patterns in order; the last one that matches a path decides."""
 
-    patterns: tuple[Pattern, ...]
+    __slots__ = ("patterns",)
+
+    def __init__(self, patterns: tuple[Pattern, ...]) -> None:
+        self.patterns = patterns
 
     def last_match(self, path: str, is_folder: bool = False) -> Pattern | None:
         """Return the last pattern that matches `path` (negated or not), or None."""

@@ -3,17 +3,15 @@
 `decide(policy, changes)` is called by the git hooks, by `check-commit` (staged
 set and commit ranges) and by the Claude Code hook, so they cannot disagree.
 Only the standard library is imported: the Claude Code hook loads this module
-on every Bash tool call.
+on every Bash tool call. The value classes are plain `__slots__` classes, not
+dataclasses, because importing `dataclasses` costs more than the whole
+policy decision on a commit.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
-import shlex
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from cofee_hooks.errors import ConfigError
 from cofee_hooks.guard.patterns import PatternError, PatternList, compile_patterns
@@ -34,7 +32,6 @@ _STATUS_NAMES = {
 }
 
 
-@dataclass(frozen=True)
 class Change:
     """One changed entry of a commit, as git's raw diff reports it.
 
@@ -46,11 +43,33 @@ class Change:
     symlink and the reader looked it up.
     """
 
-    status: str
-    path: str
-    old_path: str | None = None
-    mode: str = MODE_FILE
-    symlink_target: str | None = None
+    __slots__ = ("status", "path", "old_path", "mode", "symlink_target")
+
+    def __init__(
+        self,
+        status: str,
+        path: str,
+        old_path: str | None = None,
+        mode: str = MODE_FILE,
+        symlink_target: str | None = None,
+    ) -> None:
+        self.status = status
+        self.path = path
+        self.old_path = old_path
+        self.mode = mode
+        self.symlink_target = symlink_target
+
+    def _key(self) -> tuple:
+        return (self.status, self.path, self.old_path, self.mode, self.symlink_target)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Change) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Change({!r}, {!r}, old_path={!r}, mode={!r}, symlink_target={!r})".format(*self._key())
 
     @property
     def is_symlink(self) -> bool:
@@ -61,17 +80,24 @@ class Change:
         return self.mode == MODE_GITLINK
 
 
-@dataclass(frozen=True)
 class Policy:
     """The `commit_guard` settings: whether the guard is on, and its allow and deny patterns."""
 
-    enabled: bool
-    allow: tuple[str, ...]
-    deny: tuple[str, ...] = ()
-    source: str | None = None
+    __slots__ = ("enabled", "allow", "deny", "source")
+
+    def __init__(
+        self, enabled: bool, allow: tuple[str, ...], deny: tuple[str, ...] = (), source: str | None = None
+    ) -> None:
+        self.enabled = enabled
+        self.allow = tuple(allow)
+        self.deny = tuple(deny)
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"Policy(enabled={self.enabled!r}, allow={self.allow!r}, deny={self.deny!r})"
 
     @classmethod
-    def from_section(cls, section: Mapping[str, Any], source: str | None = None) -> Policy:
+    def from_section(cls, section: Mapping[str, object], source: str | None = None) -> Policy:
         """Build a policy from the validated `commit_guard` section; raises ConfigError on a bad pattern."""
         policy = cls(
             bool(section.get("enabled", False)),
@@ -96,7 +122,6 @@ class Policy:
         return allow, deny
 
 
-@dataclass(frozen=True)
 class Offense:
     """One path the policy refuses: which change touched it, why, and the pattern behind it.
 
@@ -104,13 +129,19 @@ class Offense:
     when the path matched no allow pattern at all.
     """
 
-    path: str
-    status: str
-    reason: str
-    pattern: str | None = None
-    role: str = ""
+    __slots__ = ("path", "status", "reason", "pattern", "role")
 
-    def as_dict(self) -> dict[str, Any]:
+    def __init__(self, path: str, status: str, reason: str, pattern: str | None = None, role: str = "") -> None:
+        self.path = path
+        self.status = status
+        self.reason = reason
+        self.pattern = pattern
+        self.role = role
+
+    def __repr__(self) -> str:
+        return f"Offense({self.path!r}, {self.status!r}, {self.reason!r}, {self.pattern!r}, {self.role!r})"
+
+    def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
             "status": self.status,
@@ -120,21 +151,33 @@ class Offense:
         }
 
 
-@dataclass(frozen=True)
 class Verdict:
     """The decision on a set of changes: allowed or not, and every offending path."""
 
-    enabled: bool
-    offenses: tuple[Offense, ...] = ()
-    checked: int = 0
-    allow: tuple[str, ...] = field(default=(), repr=False)
-    deny: tuple[str, ...] = field(default=(), repr=False)
+    __slots__ = ("enabled", "offenses", "checked", "allow", "deny")
+
+    def __init__(
+        self,
+        enabled: bool,
+        offenses: tuple[Offense, ...] = (),
+        checked: int = 0,
+        allow: tuple[str, ...] = (),
+        deny: tuple[str, ...] = (),
+    ) -> None:
+        self.enabled = enabled
+        self.offenses = offenses
+        self.checked = checked
+        self.allow = allow
+        self.deny = deny
+
+    def __repr__(self) -> str:
+        return f"Verdict(enabled={self.enabled!r}, offenses={self.offenses!r}, checked={self.checked!r})"
 
     @property
     def allowed(self) -> bool:
         return not self.offenses
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "enabled": self.enabled,
             "allowed": self.allowed,
@@ -261,7 +304,11 @@ def resolve_link_target(link_path: str, target: str) -> str | None:
 
 def display_path(path: str) -> str:
     """Quote a path for a message so that it can be pasted into a shell."""
+    import shlex
+
     if not path.isprintable():
+        import json
+
         # Newlines and other control characters: show them escaped, unambiguously.
         return "$" + shlex.quote(json.dumps(path, ensure_ascii=False)[1:-1])
     return shlex.quote(path)
