@@ -1,10 +1,11 @@
 """Benchmark the SessionEnd memory sweep of a session with 30 subagents.
 
-Builds a throw-away project and a session folder in Claude Code's layout
-(`<session>.jsonl` plus `<session>/subagents/agent-<id>.jsonl` with a
-`.meta.json` each): 30 subagents of 6 agent types, each transcript padded to
-about 1 MB of earlier records and ending with a memory section of two
-entries. Then times, as separate processes fed the SessionEnd payload:
+Builds a throw-away project and a session folder in Claude Code's layout:
+`<session>.jsonl` plus `<session>/subagents/agent-<id>.jsonl` with a
+`.meta.json` each. The session has 30 subagents of 6 agent types. Each
+transcript is padded to about 1 MB of earlier records and ends with a memory
+section of two entries. Then times, as separate processes fed the SessionEnd
+payload:
 
 - the floor: `python -I -S -c pass`;
 - the first sweep, which writes 60 entry files and 6 indexes (the memory

@@ -100,7 +100,8 @@ def test_prune_dry_run_then_delete(project: Path, memory_dir: Path) -> None:
     assert f"would delete .claude/agents-memory/db-architect/{old.name}" in dry.stdout
     assert f"would delete .claude/agents-memory/code-reviewer/{other.name}" in dry.stdout
     assert dry.stdout.endswith(f"would delete 2 entries dated before {days_ago(30)}\n")
-    assert old.exists() and other.exists()
+    assert old.exists()
+    assert other.exists()
 
     real = run_cli("memory", "prune", "--older-than", "30", cwd=project)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cofee_hooks.memory.section import find_section, parse_entry_file, parse_message, parse_section, topic_of
@@ -213,3 +215,15 @@ def test_content_key_differs_for_other_knowledge() -> None:
 
     assert first is not None and second is not None
     assert first.content_key() != second.content_key()
+
+
+def test_team_protocol_example_parses() -> None:
+    # The workspace template teaches agents the format; its example must pass.
+    protocol = Path(__file__).resolve().parents[2] / "src/cofee_hooks/templates/workspace/.claude/agents-shared/team-protocol.md"
+    text = protocol.read_text(encoding="utf-8")
+
+    parsed = parse_message(text[text.index("<!-- memory -->") :])
+
+    assert parsed is not None
+    assert parsed.rejected == []
+    assert len(parsed.entries) >= 1

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cofee_hooks.cli.options import config_option, load
+from cofee_hooks.config.loader import LoadedConfig
 from cofee_hooks.errors import UserError
 from cofee_hooks.memory.store import (
     UnsafeName,
@@ -51,7 +52,7 @@ def list_command(agent: str | None, config_file: Path | None) -> None:
     if not summaries:
         raise UserError(f"no memory saved for agent {agent!r} in {_shown(config, root)}")
     for summary in summaries:
-        click.echo(f"{_shown(config, os.path.join(folder, summary.file))}")
+        click.echo(_shown(config, os.path.join(folder, summary.file)))
         click.echo(f"    Insight: {summary.insight}")
         click.echo(f"    Applies when: {summary.applies_when}")
 
@@ -109,7 +110,7 @@ def prune_command(days: int, dry_run: bool, agent: str | None, config_file: Path
     click.echo(f"{verb} {total} {'entry' if total == 1 else 'entries'} dated before {cutoff}")
 
 
-def _root(config) -> str:
+def _root(config: LoadedConfig) -> str:
     try:
         return memory_root(config)
     except UnsafeName as error:
@@ -123,6 +124,6 @@ def _agent_folder(root: str, agent: str) -> str:
         raise UserError(f"invalid agent name: {error}") from None
 
 
-def _shown(config, path: str) -> str:
+def _shown(config: LoadedConfig, path: str) -> str:
     relative = os.path.relpath(path, str(config.root))
     return path if relative.startswith("..") else relative

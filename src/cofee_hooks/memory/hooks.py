@@ -1,8 +1,9 @@
 """SubagentStop, Stop and SessionEnd hooks: save the memory sections agents write.
 
-Each handler follows the runtime's contract, `handler(event, config, log)`
-returning an answer dict or None, and fails open: an error is logged and the
-agent goes on, because losing one memory entry is better than stopping work.
+Each handler follows the runtime's contract: `handler(event, config, log)`
+returns a hook output dict or None. Every handler fails open, so an error is
+logged and the agent goes on, because losing one memory entry is better than
+stopping work.
 Standard library only: these run at the end of every agent turn.
 
 Claude Code 2.1.332 does not deliver SubagentStop reliably (it can be missing
@@ -30,9 +31,9 @@ from cofee_hooks.memory.transcript import (
 )
 
 # Claude Code gives SessionEnd hooks 1.5 s in total unless the installed hook
-# sets a longer timeout; `cofee-hooks install` sets 10 s and the runtime stops
+# sets a longer timeout. `cofee-hooks install` sets 10 s, and the runtime stops
 # a SessionEnd hook after 8 s. The sweep starts no new transcript after this
-# long, which keeps it inside the installed timeout, and logs what it skipped.
+# many seconds, so it stays inside the installed timeout and logs what it skipped.
 SWEEP_BUDGET_SECONDS = 5.0
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
@@ -185,14 +186,14 @@ def capture(config: Any, agent: str, parsed: ParsedSection, log: Log, *, origin:
         return counts
     for result in results:
         counts[result.status] += 1
-        shown = os.path.relpath(result.path, str(config.root))
+        relative_path = os.path.relpath(result.path, str(config.root))
         if result.status == "written":
-            log.info(f"memory: {origin} {agent}: saved {shown}")
+            log.info(f"memory: {origin} {agent}: saved {relative_path}")
             if result.redactions:
-                # The kinds only: the values must not reach the log either.
-                log.warning(f"memory: redacted in {shown}: {', '.join(result.redactions)}")
+                # The kinds only, because the values must not reach the log either.
+                log.warning(f"memory: redacted in {relative_path}: {', '.join(result.redactions)}")
         else:
-            log.info(f"memory: {origin} {agent}: already saved in {shown}")
+            log.info(f"memory: {origin} {agent}: already saved in {relative_path}")
     return counts
 
 

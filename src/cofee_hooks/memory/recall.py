@@ -4,7 +4,7 @@
 subagent dispatch. An entry matches the task when a word of its Domain or
 "Applies when" also occurs in the task (after lower-casing, dropping common
 words and a plain plural ending). Matching entries are given in full, most
-shared words first and newer first on ties; the others are listed by path
+shared words first and newer first on ties. The others are listed by path
 and insight, so the agent can open them itself. The agent's `INDEX.md`
 supplies the summaries; only matching entries are read in full.
 Standard library only.
@@ -107,23 +107,36 @@ def _render(
     heading = f"## Memory of {agent}\n\nSaved by earlier runs of this agent in {shown_folder}/.\n"
     if len(heading) > budget:
         return ""
-    parts = [heading]
     used = len(heading)
 
-    full: list[str] = []
-    summarised: list[IndexedEntry] = []
+    full, used, summarised = _full_entries(folder, matched, budget, used)
+    listing = _summary_list(shown_folder, summarised + others, budget, used)
+    if not full and not listing:
+        return ""
+    return heading + full + listing
+
+
+def _full_entries(
+    folder: str, matched: list[IndexedEntry], budget: int, used: int
+) -> tuple[str, int, list[IndexedEntry]]:
+    """Return the matching entries that fit in full, the characters used, and those left over."""
+    pieces: list[str] = []
+    left_over: list[IndexedEntry] = []
+    title = "\n### Entries that match this task\n"
     for summary in matched:
         text = _read(os.path.join(folder, summary.file))
         piece = f"\n{text.rstrip()}\n"
-        title = "\n### Entries that match this task\n" if not full else ""
-        if text and used + len(title) + len(piece) <= budget:
-            full.append(title + piece)
-            used += len(title) + len(piece)
+        cost = len(piece) + (0 if pieces else len(title))
+        if text and used + cost <= budget:
+            pieces.append(piece)
+            used += cost
         else:
-            summarised.append(summary)
-    parts.extend(full)
+            left_over.append(summary)
+    return (title + "".join(pieces) if pieces else ""), used, left_over
 
-    listed = summarised + others
+
+def _summary_list(shown_folder: str, listed: list[IndexedEntry], budget: int, used: int) -> str:
+    """Return one line per entry (path and insight) for as many entries as fit."""
     title = "\n### Other entries (open the file when it helps)\n\n"
     lines: list[str] = []
     for position, summary in enumerate(listed):
@@ -136,15 +149,12 @@ def _render(
             break
         lines.append(line)
         used += cost
-    omitted = len(listed) - len(lines)
-    if lines and omitted:
-        lines.append(_more_line(shown_folder, omitted))
-    if lines:
-        parts.append(title + "".join(lines))
-
-    if len(parts) == 1:
+    if not lines:
         return ""
-    return "".join(parts)
+    omitted = len(listed) - len(lines)
+    if omitted:
+        lines.append(_more_line(shown_folder, omitted))
+    return title + "".join(lines)
 
 
 def _more_line(shown_folder: str, count: int) -> str:

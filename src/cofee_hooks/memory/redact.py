@@ -2,8 +2,8 @@
 
 The memory folder is committed, so anything an agent quotes from a `.env`
 file or a log would be published. These patterns catch the well-known
-shapes only (provider key prefixes, credentials in URLs, `password=` style
-assignments, PEM private keys); they are a safety net, not a secret scanner.
+shapes only: provider key prefixes, credentials in URLs, `password=` style
+assignments and PEM private keys. They are a safety net, not a secret scanner.
 Standard library only.
 """
 

@@ -1,8 +1,8 @@
 """Parse the memory section an agent ends its final message with.
 
 The section is the text between `<!-- memory -->` and `<!-- /memory -->`
-(the last such pair in the message). It holds one or more entries in the
-team's format:
+(the last such pair in the message). It contains one or more entries in
+the team's format:
 
     # <date>-<topic-slug>.md
     ## Insight: <one-line summary>
@@ -25,7 +25,7 @@ CLOSE_MARKER = "<!-- /memory -->"
 MIN_KNOWLEDGE_LINES = 2
 MAX_KNOWLEDGE_LINES = 5
 
-# Field heading as written in the entry -> attribute of MemoryEntry.
+# Field name in lower case -> its spelling in entry files and messages.
 FIELDS = {
     "insight": "Insight",
     "domain": "Domain",

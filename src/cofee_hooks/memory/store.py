@@ -51,7 +51,7 @@ class UnsafeName(ValueError):
 
 @dataclass(frozen=True)
 class StoreResult:
-    """What became of one entry: `written` or `duplicate`, the file concerned, and the kinds of secrets redacted."""
+    """The outcome of storing one entry (`written` or `duplicate`), its file and the kinds of secrets redacted."""
 
     status: str
     path: str
@@ -84,18 +84,18 @@ def agent_folder_name(agent: str) -> str:
     """Return the folder name for an agent type, or raise `UnsafeName`.
 
     Separators, `..`, control characters and absolute paths are rejected
-    outright, since they only appear in a name meant to escape the folder;
-    other characters outside `[A-Za-z0-9._-]` become `-`.
+    outright, because they only appear in a name meant to escape the folder.
+    Other characters outside `[A-Za-z0-9._-]` become `-`.
     """
-    shown = repr(agent[:80])
+    quoted = repr(agent[:80])
     if not agent or not agent.strip():
         raise UnsafeName("empty agent name")
     if _UNSAFE_CHARACTERS.search(agent) or ".." in agent or os.path.isabs(agent):
-        raise UnsafeName(f"agent name {shown} contains a path separator, '..' or a control character")
+        raise UnsafeName(f"agent name {quoted} contains a path separator, '..' or a control character")
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", agent.strip()).strip("-.")
     name = name[:MAX_AGENT_NAME_LENGTH].rstrip("-.")
     if not name or name == INDEX_NAME:
-        raise UnsafeName(f"agent name {shown} has no usable characters")
+        raise UnsafeName(f"agent name {quoted} has no usable characters")
     return name
 
 
