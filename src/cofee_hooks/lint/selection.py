@@ -1,6 +1,6 @@
 """Choose the revision files that changed: `--since REF`, `--staged` and `--files`.
 
-git says which files changed; this module keeps those that are revision
+git lists the files that changed; this module keeps those that are revision
 files of the project (Python files in its versions folders), so that an
 edited model or README never reaches the linter.
 """
