@@ -121,3 +121,25 @@ def test_init_in_git_repository_omits_git_init(tmp_path: Path, git_env):
     assert result.returncode == 0, result.stderr
     assert "git init" not in result.stdout
     assert "1. cofee-hooks install   " in result.stdout
+
+
+def test_init_install_outside_git_fails_clearly(tmp_path: Path, git_env):
+    result = run_cli("init", "--install", str(tmp_path), env=git_env)
+
+    assert result.returncode == 2
+    assert (tmp_path / ".claude" / "cofee-hooks.yaml").is_file()
+    assert f"{tmp_path} is not a git repository" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_install_sets_up_hooks(tmp_path: Path, git_env):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=git_env)
+
+    result = run_cli("init", "--install", str(tmp_path), env=git_env)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / ".git" / "hooks" / "pre-commit").is_file()
+    assert (tmp_path / ".claude" / "settings.json").is_file()
+    assert "cofee-hooks install" not in result.stdout.split("Next steps:")[1]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cofee_hooks.errors import UserError
 from cofee_hooks.workspace import InitReport, lay_down
 
 
@@ -31,6 +32,12 @@ def init(force: bool, then_install: bool, directory: Path | None) -> None:
 
     if then_install:
         from cofee_hooks.cli.install import install
+
+        if not _is_git_work_tree(target):
+            raise UserError(
+                f"{target} is not a git repository, so no hooks were installed; "
+                f"run `git init {target}`, then `cofee-hooks install {target}`"
+            )
 
         click.get_current_context().invoke(install, directory=target)
 
