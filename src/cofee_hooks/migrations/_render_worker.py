@@ -27,6 +27,12 @@ _EXTRA_PATHS_FIXING_IMPORTS = (
 )
 
 
+# Connection methods that only make sense with a database behind them.
+_NEEDS_DATABASE = frozenset(
+    {"begin", "begin_nested", "begin_twophase", "connect", "scalar", "scalars", "commit", "rollback", "close"}
+)
+
+
 class NeedsDatabase(Exception):
     """Raised when a revision wants data that only a live database can give."""
 
@@ -80,6 +86,7 @@ def _render(item: dict) -> dict:
     )
     bind = _OfflineBind(context.connection, path)
     context.connection = context.impl.connection = bind
+    _note_get_bind_calls(Operations)
 
     try:
         module = _load_module(path, item["id"])
@@ -105,6 +112,22 @@ def _render(item: dict) -> dict:
             reason += f" (it uses op.get_bind() at line {bind.used_at}, which needs a live database)"
         return _failure(item, recorder, reason, line)
     return {"id": item["id"], "statements": recorder.statements, "error": None}
+
+
+def _note_get_bind_calls(operations_class) -> None:
+    # Remember where the revision asked for the connection, for the reason text.
+    original = operations_class.get_bind
+    if getattr(original, "_cofee_hooks_wrapped", False):
+        return
+
+    def get_bind(self):
+        bind = original(self)
+        if isinstance(bind, _OfflineBind):
+            bind._note_use()
+        return bind
+
+    get_bind._cofee_hooks_wrapped = True
+    operations_class.get_bind = get_bind
 
 
 def _failure(item: dict, recorder: "_Recorder", reason: str, line: int | None) -> dict:
@@ -187,12 +210,22 @@ class _OfflineBind:
     def exec_driver_sql(self, statement, *args, **kwargs):
         return self.execute(statement, *args, **kwargs)
 
-    def in_transaction(self) -> bool:
-        # Alembic asks this when an autocommit block opens; offline there is no transaction.
-        return False
 
     def __getattr__(self, name: str):
+        # Alembic and SQLAlchemy use the offline connection themselves (an
+        # Enum's CREATE TYPE, batch operations); only the revision's own
+        # calls that need a database are stopped here.
         self._note_use()
+        called_by_revision = os.path.abspath(sys._getframe(1).f_code.co_filename) == self._revision_path
+        if called_by_revision and name in _NEEDS_DATABASE:
+            raise NeedsDatabase(
+                f"upgrade() calls op.get_bind().{name}() at line {self.used_at}, which needs a live database"
+            )
+        if not name.startswith("__") and hasattr(self._connection, name):
+            return getattr(self._connection, name)
+        if not called_by_revision:
+            # Behave like Alembic's offline connection, which the libraries probe with getattr.
+            raise AttributeError(name)
         raise NeedsDatabase(
             f"upgrade() uses op.get_bind().{name} at line {self.used_at}, which needs a live database"
         )

@@ -216,6 +216,8 @@ def _renderings(results: list[dict], revisions: list[RevisionFile]) -> dict[str,
     for result in results:
         statements = tuple(Statement(item["sql"], item.get("line")) for item in result.get("statements", []))
         error = result.get("error") or {}
+        if error:
+            statements = _close_transaction(statements)
         renderings[result["id"]] = Rendering(
             revision=result["id"],
             statements=statements,
@@ -225,6 +227,15 @@ def _renderings(results: list[dict], revisions: list[RevisionFile]) -> dict[str,
     for revision in revisions:
         renderings.setdefault(revision.revision, Rendering(revision.revision, (), "the render worker skipped it"))
     return renderings
+
+
+def _close_transaction(statements: tuple[Statement, ...]) -> tuple[Statement, ...]:
+    # A revision that failed half-way left its transaction open; close it so
+    # squawk judges the statements that did render, not the missing COMMIT.
+    markers = [statement.sql for statement in statements if statement.sql in ("BEGIN;", "COMMIT;")]
+    if markers and markers[-1] == "BEGIN;":
+        return (*statements, Statement("COMMIT;", None))
+    return statements
 
 
 def _tail(text: str) -> str:
