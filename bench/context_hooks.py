@@ -17,7 +17,7 @@ modules when the entry script is missing. Caches are warmed first, as they
 are after the first prompt of a session. The target is a median of at most
 3.0x the floor, measured in the same run.
 
-Usage: python bench/context_hooks.py [--runs N]
+Usage: python bench/context_hooks.py [--runs N] [--via entry|driver]
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def build_project(root: Path) -> None:
         (folder / f"rule-{index:02}.md").write_text(text, encoding="utf-8")
 
 
-def hook_command(src: Path) -> list[str]:
-    if ENTRY_SCRIPT.is_file():
+def hook_command(src: Path, via: str) -> list[str]:
+    if via == "entry" and ENTRY_SCRIPT.is_file():
         return [sys.executable, "-S", str(ENTRY_SCRIPT)]
     return [sys.executable, "-S", "-c", DRIVER.format(src=str(src))]
 
@@ -146,6 +146,12 @@ def dispatch_payload(root: Path) -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs per case (default 30)")
+    parser.add_argument(
+        "--via",
+        choices=("entry", "driver"),
+        default="entry",
+        help="run the hooks through the entry script (default, when it exists) or a driver that skips the runtime",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="cofee-bench-") as folder:
@@ -158,7 +164,7 @@ def main() -> int:
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
         env["CLAUDE_PROJECT_DIR"] = str(root)
         env["PYTHONPATH"] = str(REPO_ROOT / "src")
-        command = hook_command(REPO_ROOT / "src")
+        command = hook_command(REPO_ROOT / "src", args.via)
         floor_command = [sys.executable, "-I", "-S", "-c", "pass"]
 
         memory_root = Path(folder) / "with-memory"
@@ -166,7 +172,12 @@ def main() -> int:
         (memory_root / ".claude" / "agents-memory").mkdir()
         memory_env = {**env, "CLAUDE_PROJECT_DIR": str(memory_root)}
 
-        # Warm the config and rule caches, and check that the hooks return an answer.
+        # Warm the config cache with site-packages on the path (PyYAML), as
+        # the first hook of a session does, then the rule caches, and check
+        # that the hooks return an answer.
+        for project in (root, memory_root):
+            warm = "import sys; from cofee_hooks.config.fast import load_fast; load_fast(sys.argv[1])"
+            subprocess.run([sys.executable, "-c", warm, str(project)], env=env, check=True)
         _, prompt_answer = time_run(command, prompt_payload(root, -1), env, root)
         _, dispatch_answer = time_run(command, dispatch_payload(root), env, root)
         _, memory_answer = time_run(command, dispatch_payload(memory_root), memory_env, memory_root)
@@ -190,7 +201,7 @@ def main() -> int:
         heavy = largest_imports(command, dispatch_payload(root), env, root)
 
     floor = statistics.median(samples["floor"])
-    via = "entry script" if ENTRY_SCRIPT.is_file() else "driver script"
+    via = "entry script" if command[-1] == str(ENTRY_SCRIPT) else "driver script"
     print(f"context hooks via {via}, {args.runs} runs each, python {sys.version.split()[0]}")
     print(f"{'case':<20} {'median ms':>10} {'ratio':>7}")
     failed = False
