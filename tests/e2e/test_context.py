@@ -18,6 +18,7 @@ TASK_INPUT = {
     "prompt": f"{TASK_MARKER}: add deleted_at to the projects table with a new migration.",
     "subagent_type": "db-architect",
     "run_in_background": False,
+    "model": "haiku",
 }
 
 
@@ -60,6 +61,10 @@ def test_dispatch_keeps_other_tool_input_fields(workspace, run_claude):
     assert started[0]["is_backgrounded"] is False
     assert started[0]["prompt"].startswith(TASK_INPUT["prompt"])
     assert started[0]["prompt"] != TASK_INPUT["prompt"]
+    main_model = standin.message_requests[0].body["model"]
+    subagent_models = [request.body["model"] for request in standin.message_requests if is_subagent_request(request)]
+    assert subagent_models
+    assert all("haiku" in model and model != main_model for model in subagent_models), subagent_models
 
 
 def test_prompt_about_alembic_gets_context(workspace, run_claude):
