@@ -162,6 +162,13 @@ class Workspace:
         )
         return {path for path in completed.stdout.split("\0") if path}
 
+    def hook_log_errors(self) -> list[str]:
+        """Return the ERROR lines of the cofee-hooks log; advisory hooks fail open and only log."""
+        log = self.root / ".claude" / "logs" / "cofee-hooks.log"
+        if not log.exists():
+            return []
+        return [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if " ERROR " in line]
+
     def files(self) -> dict[str, bytes]:
         """Return every file outside `.git`, logs and caches, by relative path."""
         skipped = (".git/", ".claude/logs/", ".cofee-hooks-cache/")
@@ -230,6 +237,13 @@ def run_claude(claude_binary: Path):
             except ValueError:
                 continue
         assert not standin.errors, f"stand-in script failed: {standin.errors}"
+        failed_hooks = [
+            event
+            for event in events
+            if event.get("subtype") == "hook_response" and (event.get("exit_code") != 0 or event.get("stderr"))
+        ]
+        assert not failed_hooks, f"hooks failed: {failed_hooks}"
+        assert not space.hook_log_errors(), f"hooks logged errors: {space.hook_log_errors()}"
         return ClientRun(completed.returncode, completed.stdout, completed.stderr, events)
 
     return run
