@@ -145,4 +145,8 @@ def test_index_used_for_summaries(config: FastConfig, remembered: Path) -> None:
 
 
 def test_words_normalised() -> None:
-    assert words("Adding Indexes to the ORDERS tables, with queries") == {"adding", "index", "order", "table", "query"}
+    assert words("Adding Indexes to the ORDERS tables, with queries") == {"add", "index", "order", "table", "query"}
+
+
+def test_word_endings_meet() -> None:
+    assert words("indexes indexing indexed index") == {"index"}

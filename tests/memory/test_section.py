@@ -227,3 +227,21 @@ def test_team_protocol_example_parses() -> None:
     assert parsed is not None
     assert parsed.rejected == []
     assert len(parsed.entries) >= 1
+
+
+def test_marker_mentioned_after_section_ignored() -> None:
+    message = section(entry_text("real")) + "\nNext time I will end with a <!-- memory --> block again."
+
+    parsed = parse_message(message)
+
+    assert parsed is not None
+    assert [entry.topic for entry in parsed.entries] == ["real"]
+
+
+def test_unclosed_last_section_preferred() -> None:
+    message = section(entry_text("earlier")) + "\nFinal notes:\n<!-- memory -->\n" + entry_text("final")
+
+    parsed = parse_message(message)
+
+    assert parsed is not None
+    assert [entry.topic for entry in parsed.entries] == ["final"]

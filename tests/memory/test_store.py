@@ -265,3 +265,16 @@ def test_prune_deletes_old_entries_and_updates_index(memory_dir: Path) -> None:
     assert not (folder / "2026-01-01-old.md").exists()
     assert (folder / "undated.md").exists()
     assert [item.file for item in read_index(str(folder)) or []] == ["2026-12-01-new.md", "undated.md"]
+
+
+def test_index_redacts_agent_written_file(memory_dir: Path) -> None:
+    folder = memory_dir / "db-architect"
+    folder.mkdir(parents=True)
+    leaky = entry_text("own", insight="Use token ghp_abcdefghijklmnopqrstuvwxyz0123456789 for CI")
+    (folder / "2026-12-01-own.md").write_text(leaky, encoding="utf-8")
+
+    store_entries(str(memory_dir), "db-architect", [entry()], "2026-12-05")
+
+    index = (folder / INDEX_NAME).read_text(encoding="utf-8")
+    assert "ghp_abcdefghijklmnop" not in index
+    assert "Use token [REDACTED GitHub token] for CI" in index

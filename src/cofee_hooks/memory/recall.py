@@ -2,10 +2,10 @@
 
 `recall_for_dispatch` is called by the context-injection hook for every
 subagent dispatch. An entry matches the task when a word of its Domain or
-"Applies when" also occurs in the task (after lower-casing, dropping common
-words and a plain plural ending). Matching entries are given in full, most
-shared words first and newer first on ties. The others are listed by path
-and insight, so the agent can open them itself. The agent's `INDEX.md`
+"Applies when" also occurs in the task, after lower-casing, dropping common
+words and reducing plural, -ing and -ed endings. Matching entries are given
+in full, most shared words first and newer first on ties. The others are
+listed by path and insight, so the agent can open them itself. The agent's `INDEX.md`
 supplies the summaries; only matching entries are read in full.
 Standard library only.
 """
@@ -77,19 +77,25 @@ def rank(summaries: list[IndexedEntry], task_text: str) -> tuple[list[IndexedEnt
 
 
 def words(text: str) -> set[str]:
-    """Return the comparable words of a text: lower case, no common words, plurals reduced."""
+    """Return the comparable words of a text: lower case, no common words, endings reduced."""
     found: set[str] = set()
     for word in _WORD.findall(text.lower()):
         if len(word) < 3 or word in _STOP_WORDS:
             continue
-        found.add(_singular(word))
+        found.add(_stem(word))
     return found
 
 
-def _singular(word: str) -> str:
+def _stem(word: str) -> str:
+    # Both sides go through the same rules, so a crude stem still compares
+    # equal where it matters: `indexes`, `indexing` and `indexed` meet `index`.
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
+    if word.endswith("ing") and len(word) > 5:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 4:
         return word[:-2]
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         return word[:-1]

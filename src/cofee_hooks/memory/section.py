@@ -95,17 +95,31 @@ def find_section(message: str) -> str | None:
     """Return the text inside the last memory section of `message`, or None.
 
     A section whose closing marker is missing runs to the end of the message,
-    because the section is meant to end the message anyway.
+    because the section is meant to end the message anyway. An opening marker
+    after the last complete section that is followed by no entry header (a
+    mention of the marker in prose) does not hide that section.
     """
     if not message:
         return None
     openings = list(_OPEN_PATTERN.finditer(message))
     if not openings:
         return None
-    start = openings[-1].end()
-    closing = _CLOSE_PATTERN.search(message, start)
-    end = closing.start() if closing else len(message)
-    return message[start:end]
+    closings = list(_CLOSE_PATTERN.finditer(message))
+    last_open = openings[-1]
+    if closings and closings[-1].start() > last_open.start():
+        closing = _CLOSE_PATTERN.search(message, last_open.end())
+        assert closing is not None
+        return message[last_open.end() : closing.start()]
+
+    trailing = message[last_open.end() :]
+    complete = [match for match in openings if closings and match.end() <= closings[-1].start()]
+    if not complete or _has_header(trailing):
+        return trailing
+    return message[complete[-1].end() : closings[-1].start()]
+
+
+def _has_header(text: str) -> bool:
+    return any(_HEADER_PATTERN.match(line.strip()) for line in text.splitlines())
 
 
 def parse_section(text: str) -> ParsedSection:

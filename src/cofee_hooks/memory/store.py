@@ -140,30 +140,33 @@ def store_entries(
 
     results: list[StoreResult] = []
     with locked(folder):
-        known = _content_keys(folder, redact_secrets)
+        present = scan_entries(folder)
+        known = _content_keys(folder, present, redact_secrets)
         for entry in entries:
-            result = _store_one(folder, entry, capture_date, known, redact_secrets)
+            result, stored = _store_one(folder, entry, capture_date, known, redact_secrets)
             results.append(result)
+            if result.status == "written":
+                present.append((os.path.relpath(result.path, folder), stored))
         # Rebuilt even when nothing new was written: the agent may have saved
         # files itself since the last rebuild.
-        write_index(folder, agent_folder_name(agent))
+        write_index(folder, agent_folder_name(agent), present, redact_secrets=redact_secrets)
     return results
 
 
 def _store_one(
     folder: str, entry: MemoryEntry, capture_date: str, known: dict[str, str], redact_secrets: bool
-) -> StoreResult:
+) -> tuple[StoreResult, MemoryEntry]:
     redactions: tuple[str, ...] = ()
     if redact_secrets:
         entry, redactions = _redact_entry(entry)
     key = entry.content_key()
     if key in known:
-        return StoreResult("duplicate", known[key], redactions)
+        return StoreResult("duplicate", known[key], redactions), entry
 
     slug = topic_slug(entry.topic) or "note"
     path = _link_new_file(folder, f"{capture_date}-{slug}", entry)
     known[key] = path
-    return StoreResult("written", path, redactions)
+    return StoreResult("written", path, redactions), entry
 
 
 def _redact_entry(entry: MemoryEntry) -> tuple[MemoryEntry, tuple[str, ...]]:
@@ -269,33 +272,51 @@ def read_entry(path: str) -> MemoryEntry | None:
     return None if text is None else parse_entry_file(text)
 
 
-def _content_keys(folder: str, redact_secrets: bool) -> dict[str, str]:
-    """Map the content key of every parseable entry file in the folder to its path."""
-    keys: dict[str, str] = {}
+def scan_entries(folder: str) -> list[tuple[str, MemoryEntry]]:
+    """Return (relative path, entry) for every entry file of an agent folder that parses."""
+    found: list[tuple[str, MemoryEntry]] = []
     for relative in entry_files(folder):
-        path = os.path.join(folder, relative)
-        entry = read_entry(path)
-        if entry is None:
-            continue
-        # A file the agent wrote itself may still hold the secret we redact.
+        entry = read_entry(os.path.join(folder, relative))
+        if entry is not None:
+            found.append((relative, entry))
+    return found
+
+
+def _content_keys(folder: str, present: list[tuple[str, MemoryEntry]], redact_secrets: bool) -> dict[str, str]:
+    """Map the content key of every entry present in the folder to its path."""
+    keys: dict[str, str] = {}
+    for relative, entry in present:
+        # A file the agent wrote itself may still contain the secret we redact.
         if redact_secrets:
             entry, _ = _redact_entry(entry)
-        keys.setdefault(entry.content_key(), path)
+        keys.setdefault(entry.content_key(), os.path.join(folder, relative))
     return keys
 
 
-def write_index(folder: str, agent: str) -> str:
-    """Rebuild `INDEX.md` of an agent folder from its entry files; call it under `locked`."""
+def write_index(
+    folder: str,
+    agent: str,
+    present: list[tuple[str, MemoryEntry]] | None = None,
+    *,
+    redact_secrets: bool = True,
+) -> str:
+    """Rebuild `INDEX.md` of an agent folder from its entry files; call it under `locked`.
+
+    `present` is the result of `scan_entries` when the caller already has it.
+    Files the agent saved itself were never redacted, so their summaries are
+    redacted here.
+    """
+    if present is None:
+        present = scan_entries(folder)
     lines = [
         f"# Memory of {agent}",
         "",
         "<!-- Rebuilt by cofee-hooks on every write; edits to this file are lost. -->",
         "",
     ]
-    for relative in entry_files(folder):
-        entry = read_entry(os.path.join(folder, relative))
-        if entry is None:
-            continue
+    for relative, entry in sorted(present, key=lambda item: item[0]):
+        if redact_secrets:
+            entry, _ = _redact_entry(entry)
         link = relative.replace(os.sep, "/")
         lines.append(f"- [{link}]({link}): {_one_line(entry.insight)}")
         lines.append(f"  - Domain: {_one_line(entry.domain)}")
