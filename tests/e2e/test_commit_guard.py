@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.standin import StandIn, sequence, text, tool_use
+from tests.e2e.standin import Request, StandIn, sequence, text, tool_use
 
 pytestmark = pytest.mark.e2e
 
@@ -59,3 +59,42 @@ def test_docs_commit_allowed_and_no_verify_denied(workspace, run_claude):
     log = workspace.git("log", "--format=%s", f"{head.strip()}..HEAD").splitlines()
     assert log == ["Add the guide"]
     assert workspace.git("show", "--name-only", "--format=", "HEAD").split() == ["docs/guide.md"]
+
+
+def test_commit_inside_subagent_denied(workspace, run_claude):
+    workspace.write("scripts/deploy.sh", "echo deploy\n")
+    workspace.git("add", "scripts/deploy.sh")
+    head = workspace.git("rev-parse", "HEAD")
+    marker = "TASK-commit-from-subagent"
+
+    def script(request: Request) -> list[dict]:
+        if request.user_text_containing(marker) is not None:
+            if request.tool_results():
+                return [text("Could not commit.")]
+            return bash('git commit -m "Add deploy script"')
+        if request.tool_results():
+            return [text("done")]
+        return [
+            tool_use(
+                "Agent",
+                {
+                    "description": "Commit",
+                    "prompt": f"{marker}: commit the staged files.",
+                    "subagent_type": "db-architect",
+                    "run_in_background": False,
+                },
+            )
+        ]
+
+    with StandIn(script) as standin:
+        run = run_claude(workspace, standin, "Let the database specialist commit.")
+
+    assert run.returncode == 0, run.describe()
+    subagent_results = [
+        request for request in standin.message_requests if request.user_text_containing(marker) and request.tool_results()
+    ]
+    assert len(subagent_results) == 1
+    assert subagent_results[0].tool_results()[0].get("is_error") is True
+    assert "PreToolUse:Bash hook error" in subagent_results[0].tool_result_text()
+    assert "scripts/deploy.sh" in subagent_results[0].tool_result_text()
+    assert workspace.git("rev-parse", "HEAD") == head

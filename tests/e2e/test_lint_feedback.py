@@ -107,3 +107,22 @@ def test_clean_file_outside_versions_gets_none(backend, run_claude):
     assert run.returncode == 0, run.describe()
     feedback = standin.message_requests[1].text_after_last_tool_use()
     assert "require-concurrent-index-creation" not in feedback
+
+
+def test_edited_revision_gets_findings(backend, run_claude):
+    target = backend.write(f"{VERSIONS}/0002_index_projects.py", RISKY_REVISION.replace("op.create_index", "pass  # op.create_index"))
+    script = sequence(
+        [tool_use("Read", {"file_path": str(target)})],
+        [tool_use("Edit", {"file_path": str(target), "old_string": "pass  # op.create_index", "new_string": "op.create_index"})],
+        [text("Edited.")],
+    )
+
+    with StandIn(script) as standin:
+        run = run_claude(backend, standin, "Enable the index.")
+
+    assert run.returncode == 0, run.describe()
+    assert target.read_text(encoding="utf-8") == RISKY_REVISION
+    requests = standin.message_requests
+    assert len(requests) == 3
+    assert "require-concurrent-index-creation" not in requests[1].text_after_last_tool_use()
+    assert "require-concurrent-index-creation" in requests[2].text_after_last_tool_use()
