@@ -123,3 +123,68 @@ def test_squawk_identity_tracks_binary(tmp_path: Path) -> None:
 
     assert squawk_identity(binary) != first
     assert "missing" in squawk_identity(tmp_path / "absent")
+
+
+def test_header_cache_matches_parser(tmp_path: Path) -> None:
+    from cofee_hooks.migrations.graph import RevisionFile, parse_revision_file
+    from tests.migrations.helpers import write_revision
+
+    from cofee_hooks.lint.cache import HeaderCache
+
+    folder = tmp_path / "versions"
+    path = write_revision(folder, "b2", ("a1", "a0"), branch_labels=("api",), depends_on="x9").resolve()
+    cache = open_cache(tmp_path)
+    calls: list[Path] = []
+
+    def parse(file: Path, versions: Path):
+        calls.append(file)
+        return parse_revision_file(file, versions)
+
+    first = HeaderCache(cache, parse, RevisionFile)
+    expected = first.parse(path, folder)
+    first.save()
+    second = HeaderCache(cache, parse, RevisionFile)
+
+    assert second.parse(path, folder) == expected
+    assert calls == [path]
+    assert isinstance(expected.path, Path)
+
+
+def test_header_cache_notices_changes(tmp_path: Path) -> None:
+    from cofee_hooks.migrations.graph import RevisionFile, parse_revision_file
+    from tests.migrations.helpers import write_revision
+
+    from cofee_hooks.lint.cache import HeaderCache
+
+    folder = tmp_path / "versions"
+    path = write_revision(folder, "b2", "a1").resolve()
+    cache = open_cache(tmp_path)
+    first = HeaderCache(cache, parse_revision_file, RevisionFile)
+    first.parse(path, folder)
+    first.save()
+    write_revision(folder, "b2", "a0 ")
+
+    changed = HeaderCache(cache, parse_revision_file, RevisionFile).parse(path, folder)
+
+    assert changed.down_revisions == ("a0 ",)
+
+
+def test_corrupt_header_cache_ignored(tmp_path: Path) -> None:
+    from cofee_hooks.migrations.graph import RevisionFile, parse_revision_file
+    from tests.migrations.helpers import write_revision
+
+    from cofee_hooks.lint.cache import HeaderCache
+
+    folder = tmp_path / "versions"
+    path = write_revision(folder, "b2", "a1").resolve()
+    cache = open_cache(tmp_path)
+    first = HeaderCache(cache, parse_revision_file, RevisionFile)
+    expected = first.parse(path, folder)
+    first.save()
+    headers = tmp_path / ".cofee-hooks-cache" / "revision-headers.json"
+    text = headers.read_text()
+    headers.write_text(text.replace('"revision": "b2"', '"revision": ["b2"], "unknown": 1'))
+
+    assert HeaderCache(cache, parse_revision_file, RevisionFile).parse(path, folder) == expected
+    headers.write_text("{broken")
+    assert HeaderCache(cache, parse_revision_file, RevisionFile).parse(path, folder) == expected

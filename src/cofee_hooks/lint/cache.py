@@ -14,10 +14,10 @@ Alembic or SQLAlchemy.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -77,18 +77,16 @@ class LintCache:
         try:
             self._prepare_folder()
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Write to a temporary file and rename, so that a reader never sees half an entry.
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                os.replace(temporary, path)
-            except BaseException:
-                _remove_quietly(temporary)
-                raise
+            _write_atomically(path, text)
         except OSError:
             return False
         return True
+
+    def write_file(self, name: str, text: str) -> None:
+        """Write `text` to `name` in the cache folder atomically (raises OSError)."""
+        assert self.folder is not None
+        self._prepare_folder()
+        _write_atomically(self.folder / name, text)
 
     def _entry_path(self, key: str) -> Path:
         assert self.folder is not None
@@ -148,8 +146,146 @@ def squawk_identity(binary: str | os.PathLike[str], version: str | None = None) 
     return f"{resolved}:{status.st_size}:{status.st_mtime_ns}:{version or ''}"
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    # Write to a temporary file and rename, so that a reader never sees half a file.
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+
+
 def _remove_quietly(path: str) -> None:
     try:
         os.unlink(path)
     except OSError:
         pass
+
+
+class HeaderCache:
+    """Parsed revision headers, kept between runs so that a warm run need not parse every file.
+
+    `parse(path, folder)` returns the header record of a revision file (a
+    dataclass such as the graph's `RevisionFile`) or None. Entries are keyed
+    by the file's path, size and modification time, all stored in one JSON
+    file in the cache folder; `save()` writes it when something changed.
+    Errors raised by `parse` pass through and are never cached.
+    """
+
+    _FILE_NAME = "revision-headers.json"
+
+    def __init__(self, cache: LintCache, parse: Any, record_type: Any) -> None:
+        self._cache = cache
+        self._parse = parse
+        self._record_type = record_type
+        self._entries = self._load()
+        self._changed = False
+
+    def parse(self, path: Path, folder: Path) -> Any:
+        """Return the header record of `path`, from the cache when the file is unchanged."""
+        stamp = _file_stamp(path)
+        key = f"{path}\0{folder}"
+        entry = self._entries.get(key)
+        if stamp is not None and isinstance(entry, dict) and entry.get("stamp") == stamp:
+            record = self._from_dict(entry.get("value"))
+            if record is not _INVALID:
+                return record
+        record = self._parse(path, folder)
+        if stamp is not None:
+            self._entries[key] = {"stamp": stamp, "value": None if record is None else _to_json(record)}
+            self._changed = True
+        return record
+
+    def save(self) -> None:
+        """Write the entries back when a run parsed any file again; failures are ignored."""
+        if not self._changed or self._cache.folder is None:
+            return
+        document = {"format": CACHE_FORMAT, "package": __version__, "entries": self._entries}
+        try:
+            self._cache.write_file(self._FILE_NAME, json.dumps(document))
+        except (OSError, TypeError, ValueError):
+            return
+
+    def _load(self) -> dict[str, Any]:
+        if self._cache.folder is None:
+            return {}
+        try:
+            document = json.loads((self._cache.folder / self._FILE_NAME).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return {}
+        if not isinstance(document, dict) or document.get("format") != CACHE_FORMAT:
+            return {}
+        if document.get("package") != __version__ or not isinstance(document.get("entries"), dict):
+            return {}
+        return document["entries"]
+
+    def _from_dict(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            return _INVALID
+        try:
+            arguments = {}
+            for item in dataclasses.fields(self._record_type):
+                if item.name not in value:
+                    continue
+                arguments[item.name] = _from_json(value[item.name], str(item.type))
+            return self._record_type(**arguments)
+        except (TypeError, ValueError):
+            return _INVALID
+
+
+_INVALID = object()
+
+
+def _file_stamp(path: Path) -> list[int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
+def _to_json(record: Any) -> dict[str, Any]:
+    return {item.name: _plain(getattr(record, item.name)) for item in dataclasses.fields(record)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _from_json(value: Any, annotation: str) -> Any:
+    """Convert a stored value back to the field's type; raise ValueError when it does not fit.
+
+    Annotations are strings here (`from __future__ import annotations` in the
+    record's module), so the check reads their text.
+    """
+    if value is None:
+        if "None" in annotation:
+            return None
+        raise ValueError("unexpected null")
+    if annotation.startswith("tuple"):
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+    elif "Path" in annotation:
+        if isinstance(value, str):
+            return Path(value)
+    elif annotation.startswith("str"):
+        if isinstance(value, str):
+            return value
+    elif annotation.startswith("int"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif annotation.startswith("bool"):
+        if isinstance(value, bool):
+            return value
+    raise ValueError(f"stored value {value!r} does not fit {annotation}")

@@ -28,9 +28,9 @@ from typing import Any, Callable
 from cofee_hooks.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from cofee_hooks.findings import SOURCE_OWN, SOURCE_SQUAWK, Finding
 from cofee_hooks.lint.rules import MULTIPLE_HEADS, UNRENDERABLE_OFFLINE
-from cofee_hooks.migrations.graph import RevisionFile, RevisionGraph, build_histories
+from cofee_hooks.migrations.graph import RevisionFile, RevisionGraph, build_histories, parse_revision_file
 from cofee_hooks.migrations.project import AlembicProject, find_project, find_project_for_file, find_project_python
-from cofee_hooks.migrations.render import Rendering, render_revisions, render_with_env, sql_text
+from cofee_hooks.migrations.render import Rendering, RenderWorker, render_with_env, sql_text, start_worker
 from cofee_hooks.squawk import SquawkOptions, Violation, find_config_file, find_squawk, lint_sql
 
 
@@ -101,12 +101,16 @@ def lint(request: LintRequest) -> LintResult:
     `ToolFailure` (3) when the project is not found or squawk does not work.
     """
     project = _find_project(request)
-    histories = build_histories(project.versions_dirs, project.recursive)
-    selected = select_revisions(histories, request)
-    result = LintResult(project)
-
-    head_findings = multiple_heads_findings(histories, {rev.revision.revision for rev in selected})
-    contexts, sql_findings = _lint_sql(project, selected, request, result)
+    worker = _start_worker(project, request)
+    try:
+        histories = _build_histories(project, request)
+        selected = select_revisions(histories, request)
+        result = LintResult(project)
+        head_findings = multiple_heads_findings(histories, {rev.revision.revision for rev in selected})
+        contexts, sql_findings = _lint_sql(project, selected, request, result, worker)
+    finally:
+        if worker is not None:
+            worker.cancel()
     own_findings = _run_own_checks(contexts)
 
     findings = [*head_findings, *sql_findings, *own_findings]
@@ -114,6 +118,19 @@ def lint(request: LintRequest) -> LintResult:
     findings = _apply_overrides(findings, request.settings)
     result.findings = sorted(findings, key=_finding_order)
     return result
+
+
+def _build_histories(project: AlembicProject, request: LintRequest) -> list[RevisionGraph]:
+    """Build the revision graphs, reusing the headers of unchanged files from the cache when it is on."""
+    module = _optional_module("cofee_hooks.lint.cache")
+    enabled = request.use_cache and request.settings.get("cache", True)
+    if module is None or not enabled:
+        return build_histories(project.versions_dirs, project.recursive)
+    store = module.open_cache(request.config_root, request.settings.get("cache_dir"), True)
+    headers = module.HeaderCache(store, parse_revision_file, RevisionFile)
+    histories = build_histories(project.versions_dirs, project.recursive, parse=headers.parse)
+    headers.save()
+    return histories
 
 
 @dataclass(frozen=True)
@@ -204,6 +221,7 @@ def _lint_sql(
     selected: list[_Selected],
     request: LintRequest,
     result: LintResult,
+    worker: RenderWorker | None,
 ) -> tuple[list[RevisionContext], list[Finding]]:
     """Render and squawk the selected revisions, using the cache where it has an answer."""
     options = _squawk_options(project, request)
@@ -212,7 +230,7 @@ def _lint_sql(
     cached = {rev_id: hit for rev_id, hit in cached.items() if hit is not None}
 
     to_render = [item.revision for item in selected if item.revision.revision not in cached]
-    renderings = _render(project, to_render, request)
+    renderings = _render(project, to_render, request, worker)
     fresh = _squawk_findings(project, to_render, renderings, options)
 
     contexts = []
@@ -295,15 +313,30 @@ def _effective_settings(request: LintRequest) -> dict[str, Any]:
     return settings
 
 
-def _render(project: AlembicProject, revisions: list[RevisionFile], request: LintRequest) -> dict[str, Rendering]:
+def _start_worker(project: AlembicProject, request: LintRequest) -> RenderWorker | None:
+    """Start the offline render worker now, so its Alembic import overlaps the graph work."""
+    if _use_env(request):
+        return None
     settings = request.settings
-    timeout = int(settings.get("render_timeout") or 120)
-    use_env = settings.get("use_env", False) if request.use_env is None else request.use_env
-    if use_env:
-        command = settings.get("alembic_command") or "alembic"
-        return {rev.revision: render_with_env(project, rev, command, timeout) for rev in revisions}
     python = find_project_python(project, request.python or settings.get("python"))
-    return render_revisions(project, revisions, python, timeout)
+    return start_worker(project, python, int(settings.get("render_timeout") or 120))
+
+
+def _render(
+    project: AlembicProject,
+    revisions: list[RevisionFile],
+    request: LintRequest,
+    worker: RenderWorker | None,
+) -> dict[str, Rendering]:
+    if worker is not None:
+        return worker.render(revisions)
+    timeout = int(request.settings.get("render_timeout") or 120)
+    command = request.settings.get("alembic_command") or "alembic"
+    return {rev.revision: render_with_env(project, rev, command, timeout) for rev in revisions}
+
+
+def _use_env(request: LintRequest) -> bool:
+    return bool(request.settings.get("use_env", False) if request.use_env is None else request.use_env)
 
 
 def _squawk_findings(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +108,11 @@ class RevisionGraph:
         raise UserError(f"revision '{ident}' not found{hint}")
 
 
-def build_histories(versions_dirs: tuple[Path, ...] | list[Path], recursive: bool = False) -> list[RevisionGraph]:
+def build_histories(
+    versions_dirs: tuple[Path, ...] | list[Path],
+    recursive: bool = False,
+    parse: Callable[[Path, Path], RevisionFile | None] | None = None,
+) -> list[RevisionGraph]:
     """Parse every revision file in the folders and link them into one graph per history.
 
     Folders whose revisions refer to each other (by down_revision, depends_on
@@ -115,9 +120,10 @@ def build_histories(versions_dirs: tuple[Path, ...] | list[Path], recursive: boo
     databases may even reuse revision ids. Raises `ToolFailure` (exit code 3)
     when a file does not parse or a header value is not a literal. When two
     files of one history claim one id, the first (in path order) is used and
-    the others are kept in `duplicates` for the checks to report.
+    the others are kept in `duplicates` for the checks to report. `parse`
+    replaces `parse_revision_file`, for a caller that caches headers.
     """
-    folders = [_parse_folder(folder, recursive) for folder in versions_dirs]
+    folders = [_parse_folder(folder, recursive, parse) for folder in versions_dirs]
     return [_link(*_merge(group)) for group in _group_folders(folders)]
 
 
@@ -127,10 +133,14 @@ def build_graph(versions_dirs: tuple[Path, ...] | list[Path], recursive: bool = 
     return _link(*_merge(folders))
 
 
-def _parse_folder(folder: Path, recursive: bool) -> list[RevisionFile]:
+def _parse_folder(
+    folder: Path, recursive: bool, parse: Callable[[Path, Path], RevisionFile | None] | None = None
+) -> list[RevisionFile]:
+    parse = parse or parse_revision_file
+    resolved = folder.resolve()
     revisions = []
-    for path in revision_paths(folder, recursive):
-        revision = parse_revision_file(path, folder)
+    for path in revision_paths(resolved, recursive):
+        revision = parse(path, resolved)
         if revision is not None:
             revisions.append(revision)
     return revisions
@@ -170,15 +180,16 @@ def _group_folders(folders: list[list[RevisionFile]]) -> list[list[list[Revision
 
 
 def revision_paths(folder: Path, recursive: bool) -> list[Path]:
-    """List a versions folder's revision files in a stable order."""
+    """List a versions folder's revision files in a stable order (absolute when `folder` is)."""
     pattern = "**/*.py" if recursive else "*.py"
     paths = []
+    # Resolve the folder once: resolving each of hundreds of files costs more than parsing them.
     for path in sorted(folder.glob(pattern)):
         if path.name == "__init__.py" or path.name.startswith(".#"):
             continue
         if "__pycache__" in path.parts:
             continue
-        paths.append(path.resolve())
+        paths.append(path)
     return paths
 
 
@@ -202,13 +213,13 @@ def parse_revision_file(path: Path, versions_dir: Path | None = None) -> Revisio
         raise ToolFailure(f"{path}:{lines['revision']}: revision must be a non-empty string")
 
     return RevisionFile(
-        path=path.resolve(),
+        path=path if path.is_absolute() else path.resolve(),
         revision=revision,
         down_revisions=_as_ids(values.get("down_revision"), path, lines.get("down_revision")),
         depends_on=_as_ids(values.get("depends_on"), path, lines.get("depends_on")),
         branch_labels=_as_ids(values.get("branch_labels"), path, lines.get("branch_labels")),
         docstring_revises=_docstring_revises(tree),
-        versions_dir=versions_dir.resolve() if versions_dir is not None else None,
+        versions_dir=versions_dir,
         revision_line=lines["revision"],
         upgrade_line=_function_line(tree, "upgrade"),
     )
