@@ -2,10 +2,13 @@
 
 This script runs as a separate process under the project's own interpreter,
 which needs only alembic and SQLAlchemy; it must not import cofee_hooks.
-It reads a JSON request on stdin and writes a JSON answer to the file named
-by its only argument, because revision code may print to stdout.
+Its arguments are the answer file and the JSON list of folders to put first
+on sys.path (alembic.ini's prepend_sys_path). It imports Alembic at once,
+then reads a JSON request on stdin; an empty stdin means nothing is to be
+rendered. The answer goes to a file, because revision code may print to
+stdout.
 
-Request: {"sys_path": [...], "revisions": [{"id": ..., "path": ...}]}.
+Request: {"revisions": [{"id": ..., "path": ...}]}.
 Answer: {"results": [{"id", "statements": [{"sql", "line"}], "error"}]} or
 {"fatal": message}. `line` is the 1-based line in the revision file of the
 `op.*` call (or `with` statement) that was running when the SQL was emitted.
@@ -38,40 +41,54 @@ class NeedsDatabase(Exception):
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        sys.stderr.write("usage: _render_worker.py ANSWER_FILE < request.json\n")
+    if len(argv) != 3:
+        sys.stderr.write("usage: _render_worker.py ANSWER_FILE SYS_PATH_JSON < request.json\n")
         return 2
     answer_path = argv[1]
-    request = json.load(sys.stdin)
 
     # The worker's own folder is on sys.path[0]; revisions must not see it.
     if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
-    sys.path[:0] = request.get("sys_path", [])
+    sys.path[:0] = json.loads(argv[2])
 
-    try:
+    # Import Alembic before the request arrives: the parent starts this
+    # worker early, so the slow import overlaps the parent's own work.
+    missing = _import_alembic()
+    raw = sys.stdin.read()
+    if not raw.strip():
+        return 0
+    request = json.loads(raw)
+
+    if missing:
+        answer = {"fatal": missing}
+    else:
         answer = {"results": [_render(item) for item in request["revisions"]]}
-    except _AlembicMissing as error:
-        answer = {"fatal": str(error)}
     answer["python"] = sys.executable
     with open(answer_path, "w", encoding="utf-8") as stream:
         json.dump(answer, stream)
     return 0
 
 
-class _AlembicMissing(Exception):
-    pass
+def _import_alembic() -> str | None:
+    try:
+        import alembic.op  # noqa: F401 - revisions import it first thing
+        from alembic.operations import Operations  # noqa: F401
+        from alembic.runtime.migration import MigrationContext  # noqa: F401
+    except ImportError as error:
+        return (
+            f"alembic and SQLAlchemy are not importable with {sys.executable} ({error}); "
+            "install them in the project's environment or set migrations.python"
+        )
+    try:
+        _register_inspection()
+    except Exception:  # noqa: BLE001 - inspection support is a nicety, never a reason to fail
+        pass
+    return None
 
 
 def _render(item: dict) -> dict:
-    try:
-        from alembic.operations import Operations
-        from alembic.runtime.migration import MigrationContext
-    except ImportError as error:
-        raise _AlembicMissing(
-            f"alembic and SQLAlchemy are not importable with {sys.executable} ({error}); "
-            "install them in the project's environment or set migrations.python"
-        ) from error
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
 
     path = os.path.abspath(item["path"])
     recorder = _Recorder(path)
@@ -270,8 +287,4 @@ def _one_line(error: BaseException) -> str:
 
 
 if __name__ == "__main__":
-    try:
-        _register_inspection()
-    except Exception:  # noqa: BLE001 - inspection support is a nicety, never a reason to fail
-        pass
     sys.exit(main(sys.argv))

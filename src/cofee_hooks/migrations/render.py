@@ -61,33 +61,99 @@ class SqlText:
         return None
 
 
+class RenderWorker:
+    """A render worker process, started before the revisions to render are known.
+
+    Starting it early lets its Alembic import run while the caller builds the
+    graph and selects revisions. `render` sends the request once;
+    `cancel` stops a worker that turned out not to be needed.
+    """
+
+    def __init__(self, project: AlembicProject, python: list[str], timeout: int) -> None:
+        self.python = python
+        self.timeout = timeout
+        self._scratch = tempfile.TemporaryDirectory(prefix="cofee-hooks-render-")
+        self._answer_path = Path(self._scratch.name) / "answer.json"
+        sys_path = json.dumps([str(path) for path in project.prepend_sys_path])
+        command = [*python, str(WORKER), str(self._answer_path), sys_path]
+        try:
+            self._process = subprocess.Popen(
+                command,
+                cwd=project.directory,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except FileNotFoundError as error:
+            self._scratch.cleanup()
+            raise ConfigError(
+                f"render interpreter '{python[0]}' not found ({error.strerror}); "
+                "set --python or migrations.python to an interpreter or a command such as 'uv run python'"
+            ) from error
+
+    def render(self, revisions: list[RevisionFile]) -> dict[str, Rendering]:
+        """Render each revision's upgrade() offline; the worker exits afterwards.
+
+        Failures of a revision (a missing module, op.get_bind() reads, any
+        exception) come back as a `Rendering` with `error` set.
+        """
+        if not revisions:
+            self.cancel()
+            return {}
+        request = {"revisions": [{"id": rev.revision, "path": str(rev.path)} for rev in revisions]}
+        try:
+            failure = self._communicate(json.dumps(request), self.timeout * len(revisions))
+            answer = self._read_answer() if failure is None else None
+        finally:
+            self._scratch.cleanup()
+        if answer is None or "fatal" in answer:
+            reason = failure if answer is None else answer["fatal"]
+            reason = reason or "the render worker returned nothing"
+            return {rev.revision: Rendering(rev.revision, (), reason) for rev in revisions}
+        return _renderings(answer["results"], revisions)
+
+    def cancel(self) -> None:
+        """Stop the worker without rendering anything."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+        self._scratch.cleanup()
+
+    def _communicate(self, request: str, timeout: int) -> str | None:
+        try:
+            _, stderr = self._process.communicate(request, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            return f"rendering timed out after {timeout} s (migrations.render_timeout)"
+        if self._process.returncode != 0 or not self._answer_path.exists():
+            return (
+                f"the render worker ({shlex.join(self.python)}) failed with exit code "
+                f"{self._process.returncode}: {_tail(stderr)}"
+            )
+        return None
+
+    def _read_answer(self) -> dict | None:
+        try:
+            return json.loads(self._answer_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+
+def start_worker(project: AlembicProject, python: list[str], timeout: int) -> RenderWorker:
+    """Start a render worker under `python` (raises ConfigError when the command does not exist)."""
+    return RenderWorker(project, python, timeout)
+
+
 def render_revisions(
     project: AlembicProject,
     revisions: list[RevisionFile],
     python: list[str],
     timeout: int,
 ) -> dict[str, Rendering]:
-    """Render each revision's upgrade() offline in one worker process.
-
-    Failures of a revision (a missing module, op.get_bind() reads, any
-    exception) come back as a `Rendering` with `error` set. Raises
-    `ConfigError` when the interpreter command does not exist.
-    """
-    if not revisions:
-        return {}
-    request = {
-        "sys_path": [str(path) for path in project.prepend_sys_path],
-        "revisions": [{"id": rev.revision, "path": str(rev.path)} for rev in revisions],
-    }
-    with tempfile.TemporaryDirectory(prefix="cofee-hooks-render-") as scratch:
-        answer_path = Path(scratch) / "answer.json"
-        failure = _run_worker(project, python, request, answer_path, timeout * len(revisions))
-        answer = _read_answer(answer_path) if failure is None else None
-
-    if answer is None or "fatal" in answer:
-        reason = failure if answer is None else answer["fatal"]
-        return {rev.revision: Rendering(rev.revision, (), reason or "the render worker returned nothing") for rev in revisions}
-    return _renderings(answer["results"], revisions)
+    """Render each revision's upgrade() offline in one worker process."""
+    return start_worker(project, python, timeout).render(revisions)
 
 
 def render_with_env(
@@ -169,46 +235,6 @@ def sql_text(rendering: Rendering, fallback_line: int | None) -> SqlText:
         parts.extend(statement_lines)
         lines.extend([statement.line or fallback_line] * len(statement_lines))
     return SqlText("\n".join(parts) + "\n", tuple(lines))
-
-
-def _run_worker(
-    project: AlembicProject,
-    python: list[str],
-    request: dict,
-    answer_path: Path,
-    timeout: int,
-) -> str | None:
-    command = [*python, str(WORKER), str(answer_path)]
-    try:
-        completed = subprocess.run(
-            command,
-            input=json.dumps(request),
-            cwd=project.directory,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError as error:
-        raise ConfigError(
-            f"render interpreter '{python[0]}' not found ({error.strerror}); "
-            "set --python or migrations.python to an interpreter or a command such as 'uv run python'"
-        ) from error
-    except subprocess.TimeoutExpired:
-        return f"rendering timed out after {timeout} s (migrations.render_timeout)"
-    if completed.returncode != 0 or not answer_path.exists():
-        return (
-            f"the render worker ({shlex.join(python)}) failed with exit code "
-            f"{completed.returncode}: {_tail(completed.stderr)}"
-        )
-    return None
-
-
-def _read_answer(answer_path: Path) -> dict | None:
-    try:
-        return json.loads(answer_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _renderings(results: list[dict], revisions: list[RevisionFile]) -> dict[str, Rendering]:
