@@ -101,7 +101,9 @@ def lint(request: LintRequest) -> LintResult:
     `ToolFailure` (3) when the project is not found or squawk does not work.
     """
     project = _find_project(request)
-    worker = _start_worker(project, request)
+    # With the cache on, the worker starts only once a revision misses the
+    # cache, so a run where nothing changed never imports Alembic.
+    worker = None if _cache_enabled(request) else _start_worker(project, request)
     try:
         histories = _build_histories(project, request)
         selected = select_revisions(histories, request)
@@ -330,9 +332,21 @@ def _render(
 ) -> dict[str, Rendering]:
     if worker is not None:
         return worker.render(revisions)
+    if not revisions:
+        return {}
+    if not _use_env(request):
+        late_worker = _start_worker(project, request)
+        try:
+            return late_worker.render(revisions)
+        finally:
+            late_worker.cancel()
     timeout = int(request.settings.get("render_timeout") or 120)
     command = request.settings.get("alembic_command") or "alembic"
     return {rev.revision: render_with_env(project, rev, command, timeout) for rev in revisions}
+
+
+def _cache_enabled(request: LintRequest) -> bool:
+    return bool(request.use_cache and request.settings.get("cache", True))
 
 
 def _use_env(request: LintRequest) -> bool:
