@@ -15,9 +15,6 @@ hooks and the range check are the backstop.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from cofee_hooks.claude.protocol import HookEvent, deny
@@ -27,10 +24,14 @@ _MAX_LISTED_PATHS = 40
 _UNKNOWN = "\0unknown"
 
 
-@dataclass
 class _Repository:
-    toplevel: str
-    env: dict[str, str]
+    """The work tree a git call uses, and the GIT_* variables the command sets for it."""
+
+    __slots__ = ("toplevel", "env")
+
+    def __init__(self, toplevel: str, env: dict[str, str]) -> None:
+        self.toplevel = toplevel
+        self.env = env
 
 
 def handle_bash(event: HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
@@ -90,11 +91,30 @@ def _find_repository(start: str, location: Any) -> _Repository | None:
     if not os.path.isdir(folder):
         return None
     env = _location_env(folder, location)
+    if not env and "GIT_DIR" not in os.environ and "GIT_WORK_TREE" not in os.environ:
+        toplevel = _work_tree_above(folder)
+        if toplevel is not None:
+            return _Repository(toplevel, env)
     completed = git.run(["rev-parse", "--show-toplevel"], folder, env=git.git_env(env), check=False, timeout=10)
     if completed.returncode != 0:
         return None
     toplevel = os.fsdecode(completed.stdout).rstrip("\n")
     return _Repository(toplevel, env) if toplevel else None
+
+
+def _work_tree_above(folder: str) -> str | None:
+    """Find the work tree root by looking for `.git` upwards, as git does, without starting git.
+
+    Returns None when no `.git` is found, and the caller then asks git itself.
+    """
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def _location_env(folder: str, location: Any) -> dict[str, str]:
@@ -158,7 +178,8 @@ def _changes_of(commit: Any, repository: _Repository, start: str) -> list[Any]:
     from cofee_hooks.guard.policy import Change
 
     folder = _folder_of(start, commit.location)
-    with _environment(repository.env):
+    saved = _apply_environment(repository.env)
+    try:
         paths_given = [path for path in commit.paths if path]
         if commit.pathspec_file:
             paths_given.extend(_read_pathspec_file(folder, commit.pathspec_file))
@@ -183,6 +204,8 @@ def _changes_of(commit: Any, repository: _Repository, start: str) -> list[Any]:
                 changes = _without_paths(changes, step.pathspecs, repository, step_folder)
             else:
                 changes.extend(_staging_changes(step, repository, step_folder))
+    finally:
+        _restore_environment(saved)
     return _with_link_targets(_deduplicate(changes), repository.toplevel, Change)
 
 
@@ -307,19 +330,19 @@ def _deduplicate(changes: list[Any]) -> list[Any]:
     return list(seen.values())
 
 
-@contextmanager
-def _environment(overrides: dict[str, str]) -> Iterator[None]:
+def _apply_environment(overrides: dict[str, str]) -> dict[str, str | None]:
     """Apply GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE of the command to the git calls made here."""
     saved = {name: os.environ.get(name) for name in overrides}
     os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return saved
+
+
+def _restore_environment(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _unique(items: list[str]) -> list[str]:

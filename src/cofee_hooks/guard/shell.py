@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, field
 
 _MAX_DEPTH = 6
 _OPERATORS = ("&&", "||", ";;", ";&", "|&", ";", "|", "&", "\n", "(", ")")
@@ -70,64 +69,97 @@ _COMMIT_VALUE_LONG = {
 }
 
 
-@dataclass
-class Location:
+_REQUIRED = object()
+
+
+class _Record:
+    """Base of the result types: fields with defaults, set by position or keyword.
+
+    A stand-in for `dataclasses`, which costs several milliseconds to import
+    (it loads `inspect`) on every hook call. A callable default (`list`,
+    `Location`) is called to build a fresh value.
+    """
+
+    __slots__ = ()
+    _fields: tuple[tuple[str, object], ...] = ()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        if len(args) > len(self._fields):
+            raise TypeError(f"{type(self).__name__} takes at most {len(self._fields)} arguments")
+        for index, (name, default) in enumerate(self._fields):
+            if index < len(args):
+                value = args[index]
+            elif name in kwargs:
+                value = kwargs.pop(name)
+            elif default is _REQUIRED:
+                raise TypeError(f"{type(self).__name__}: missing argument {name!r}")
+            else:
+                value = default() if callable(default) else default
+            setattr(self, name, value)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unknown argument {next(iter(kwargs))!r}")
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name, _ in self._fields)
+        return f"{type(self).__name__}({values})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name, _ in self._fields)
+
+
+class Location(_Record):
     """Where a git call runs: folder (relative to the start folder, None when unknown) and git settings."""
 
-    directory: str | None = ""
-    git_dir: str | None = None
-    work_tree: str | None = None
-    index_file: str | None = None
+    __slots__ = ("directory", "git_dir", "work_tree", "index_file")
+    _fields = (("directory", ""), ("git_dir", None), ("work_tree", None), ("index_file", None))
 
 
-@dataclass
-class StagingStep:
+class StagingStep(_Record):
     """A `git add`, `git rm` or `git mv` earlier in the line: what it puts into the index.
 
     `mode` is `add` (pathspecs, untracked files included), `update` (`add -u`:
     tracked files only), `all` (`add -A` without pathspecs: the whole
-    repository), `rm` or `mv` (the pathspecs name both sides).
+    repository), `rm`, `mv` (the pathspecs name both sides), or `unstage`
+    (`restore --staged`, `reset -- PATHS`: literal paths leave the index).
     """
 
-    location: Location
-    mode: str
-    pathspecs: list[str] = field(default_factory=list)
-    force: bool = False
+    __slots__ = ("location", "mode", "pathspecs", "force")
+    _fields = (("location", _REQUIRED), ("mode", _REQUIRED), ("pathspecs", list), ("force", False))
 
 
-@dataclass
-class GitCommit:
+class GitCommit(_Record):
     """One `git commit` the command line would run."""
 
-    location: Location
-    text: str
-    all: bool = False
-    only: bool = False
-    include: bool = False
-    amend: bool = False
-    dry_run: bool = False
-    no_verify: bool = False
-    paths: list[str] = field(default_factory=list)
-    pathspec_file: str | None = None
-    staged_before: list[StagingStep] = field(default_factory=list)
+    _fields = (
+        ("location", _REQUIRED),
+        ("text", _REQUIRED),
+        ("all", False),
+        ("only", False),
+        ("include", False),
+        ("amend", False),
+        ("dry_run", False),
+        ("no_verify", False),
+        ("paths", list),
+        ("pathspec_file", None),
+        ("staged_before", list),
+    )
+    __slots__ = tuple(name for name, _ in _fields)
 
 
-@dataclass
-class HookSkip:
+class HookSkip(_Record):
     """An attempt to get past the git hooks, with the reason shown to the agent."""
 
-    reason: str
-    text: str
-    location: Location = field(default_factory=Location)
+    __slots__ = ("reason", "text", "location")
+    _fields = (("reason", _REQUIRED), ("text", _REQUIRED), ("location", Location))
 
 
-@dataclass
-class Analysis:
+class Analysis(_Record):
     """Everything found in one command line."""
 
-    commits: list[GitCommit] = field(default_factory=list)
-    skips: list[HookSkip] = field(default_factory=list)
-    git_calls: int = 0
+    __slots__ = ("commits", "skips", "git_calls")
+    _fields = (("commits", list), ("skips", list), ("git_calls", 0))
 
 
 def analyse(command: str, environ: dict[str, str] | None = None) -> Analysis:
@@ -141,31 +173,27 @@ def analyse(command: str, environ: dict[str, str] | None = None) -> Analysis:
 # --- tokenising -------------------------------------------------------------
 
 
-@dataclass
-class _Word:
+class _Word(_Record):
     """A shell word after quote removal; `exact` is False when it held an expansion."""
 
-    value: str
-    exact: bool = True
-    quoted: bool = False
+    __slots__ = ("value", "exact", "quoted")
+    _fields = (("value", _REQUIRED), ("exact", True), ("quoted", False))
 
 
 _UNKNOWN_WORD = _Word("", exact=False)
 
 
-@dataclass
-class _Heredoc:
+class _Heredoc(_Record):
     """The body of a here-document, given to the command it belongs to."""
 
-    body: str
+    __slots__ = ("body",)
+    _fields = (("body", _REQUIRED),)
 
 
-@dataclass
-class _State:
-    location: Location
-    variables: dict[str, str]
-    environ: dict[str, str]
-    staged: list[StagingStep] = field(default_factory=list)
+class _State(_Record):
+
+    __slots__ = ("location", "variables", "environ", "staged")
+    _fields = (("location", _REQUIRED), ("variables", _REQUIRED), ("environ", _REQUIRED), ("staged", list))
 
     def copy(self) -> _State:
         return _State(
