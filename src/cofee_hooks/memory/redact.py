@@ -10,14 +10,12 @@ Standard library only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 PLACEHOLDER = "[REDACTED]"
 
 
-@dataclass(frozen=True)
-class _Pattern:
+class _Pattern(NamedTuple):
     kind: str
     regex: re.Pattern[str]
     # Builds the replacement from the match; keeps labels such as `password=`.

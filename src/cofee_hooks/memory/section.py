@@ -18,7 +18,7 @@ Stop and SubagentStop hooks import this module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 OPEN_MARKER = "<!-- memory -->"
 CLOSE_MARKER = "<!-- /memory -->"
@@ -41,8 +41,7 @@ _DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|<date>|\{date\}|YYYY-MM-DD)[-_
 _FENCE_PATTERN = re.compile(r"^\s*(```|~~~)")
 
 
-@dataclass(frozen=True)
-class MemoryEntry:
+class MemoryEntry(NamedTuple):
     """One valid entry: the agent's topic and the five parts of the team's format."""
 
     topic: str
@@ -74,21 +73,22 @@ class MemoryEntry:
         return "\n".join(" ".join(part.split()).casefold() for part in parts)
 
 
-@dataclass(frozen=True)
-class RejectedEntry:
+class RejectedEntry(NamedTuple):
     """An entry that failed validation: its header as written and why it failed."""
 
     header: str
     reason: str
 
 
-@dataclass
 class ParsedSection:
     """The entries of one memory section, valid and rejected, in their order."""
 
-    entries: list[MemoryEntry] = field(default_factory=list)
-    rejected: list[RejectedEntry] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    __slots__ = ("entries", "rejected", "problems")
+
+    def __init__(self) -> None:
+        self.entries: list[MemoryEntry] = []
+        self.rejected: list[RejectedEntry] = []
+        self.problems: list[str] = []
 
 
 def find_section(message: str) -> str | None:

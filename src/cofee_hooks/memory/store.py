@@ -20,11 +20,10 @@ a path that would leave the memory folder is rejected. Standard library only.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
-import tempfile
-from dataclasses import dataclass, replace
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from cofee_hooks.memory.redact import redact
 from cofee_hooks.memory.section import MemoryEntry, parse_entry_file
@@ -49,8 +48,7 @@ class UnsafeName(ValueError):
     """A name or folder that would put a file outside the memory folder."""
 
 
-@dataclass(frozen=True)
-class StoreResult:
+class StoreResult(NamedTuple):
     """The outcome of storing one entry (`written` or `duplicate`), its file and the kinds of secrets redacted."""
 
     status: str
@@ -58,8 +56,7 @@ class StoreResult:
     redactions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class IndexedEntry:
+class IndexedEntry(NamedTuple):
     """One line of an agent's index: the entry file (relative to the agent folder) and its summary."""
 
     file: str
@@ -180,8 +177,7 @@ def _redact_entry(entry: MemoryEntry) -> tuple[MemoryEntry, tuple[str, ...]]:
     # Knowledge is redacted as one text, so a private key spread over several
     # lines is caught as one block.
     knowledge = tuple(line for line in clean("\n".join(entry.knowledge)).splitlines() if line.strip())
-    cleaned = replace(
-        entry,
+    cleaned = entry._replace(
         topic=clean(entry.topic),
         insight=clean(entry.insight),
         domain=clean(entry.domain),
@@ -228,7 +224,7 @@ def _link_no_replace(source: str, target: str) -> bool:
 
 
 def _write_temporary(folder: str, text: str) -> str:
-    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+    handle, temporary = _create_temporary(folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -238,8 +234,22 @@ def _write_temporary(folder: str, text: str) -> str:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    os.chmod(temporary, 0o644)
     return temporary
+
+
+_temporary_numbers = itertools.count()
+
+
+def _create_temporary(folder: str) -> tuple[int, str]:
+    # The process id keeps concurrent hooks apart, and O_EXCL guards against a
+    # leftover file of an earlier process with the same id. The tempfile
+    # module would cost every recall a few milliseconds of imports.
+    while True:
+        path = os.path.join(folder, f".{os.getpid()}-{next(_temporary_numbers)}.tmp")
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), path
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
