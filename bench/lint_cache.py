@@ -11,9 +11,9 @@ times, in the same run, as separate processes:
   (each is a cache miss and is rendered again), against running the hand
   pipeline once for each of those 20 revisions. Target: at most 0.2.
 
-A project generator from `bench/lint_migration.py` is used when that script
-offers `generate_project(root: Path, count: int)`; otherwise this script
-writes its own. Prints medians and ratios; exits 1 when a target is missed.
+The project comes from `generate(root, count) -> ids` in
+`bench/lint_migration.py`, the core benchmark, when that script is present;
+otherwise this script writes its own. Prints medians and ratios; exits 1 when a target is missed.
 
 Usage: python bench/lint_cache.py [--revisions N] [--runs N] [--changed N]
 """
@@ -103,7 +103,7 @@ def revision_body(index: int) -> str:
     return f"    op.execute(\"UPDATE {table} SET name = 'x' WHERE name IS NULL\")"
 
 
-def own_generator(root: Path, count: int) -> None:
+def own_generator(root: Path, count: int) -> list[str]:
     (root / "alembic.ini").write_text(ALEMBIC_INI, encoding="utf-8")
     versions = root / "migrations" / "versions"
     versions.mkdir(parents=True)
@@ -114,22 +114,24 @@ def own_generator(root: Path, count: int) -> None:
             index=index, revision=revision_id(index), down=down, down_text=down or "", body=revision_body(index)
         )
         (versions / f"{revision_id(index)}_step.py").write_text(text, encoding="utf-8")
+    return [revision_id(index) for index in range(count)]
 
 
-def generate(root: Path, count: int) -> str:
-    """Build the project with the shared generator when there is one; return which one was used."""
+def generate(root: Path, count: int) -> tuple[str, list[str]]:
+    """Build the project with the core benchmark's generator when there is one.
+
+    Returns the generator's script and the revision ids, oldest first.
+    """
     shared = REPO_ROOT / "bench" / "lint_migration.py"
     if shared.is_file():
         spec = importlib.util.spec_from_file_location("_bench_lint_migration", shared)
         module = importlib.util.module_from_spec(spec)
         assert spec.loader is not None
         spec.loader.exec_module(module)
-        generator = getattr(module, "generate_project", None)
+        generator = getattr(module, "generate", None)
         if callable(generator):
-            generator(root, count)
-            return "bench/lint_migration.py"
-    own_generator(root, count)
-    return "bench/lint_cache.py"
+            return "bench/lint_migration.py", list(generator(root, count))
+    return "bench/lint_cache.py", own_generator(root, count)
 
 
 def git(root: Path, *args: str) -> None:
@@ -168,11 +170,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="cofee-bench-") as folder:
         root = Path(folder)
-        source = generate(root, options.revisions)
+        source, ids = generate(root, options.revisions)
         git(root, "init", "-q")
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "project")
-        ids = [revision_id(index) for index in range(options.revisions)]
         head_command = hand_pipeline(root, ids[-2], ids[-1])
 
         hand = statistics.median(timed(head_command, root, shell=True) for _ in range(options.runs))

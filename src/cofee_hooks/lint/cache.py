@@ -172,8 +172,9 @@ class HeaderCache:
 
     `parse(path, folder)` returns the header record of a revision file (a
     dataclass such as the graph's `RevisionFile`) or None. Entries are keyed
-    by the file's path, size and modification time, all stored in one JSON
-    file in the cache folder; `save()` writes it when something changed.
+    by the file's path, size, modification time and inode. They are stored
+    together in one JSON file in the cache folder, which `save()` rewrites
+    when something changed.
     Errors raised by `parse` pass through and are never cached.
     """
 
@@ -183,6 +184,7 @@ class HeaderCache:
         self._cache = cache
         self._parse = parse
         self._record_type = record_type
+        self._fields = [(item.name, _field_kind(str(item.type))) for item in dataclasses.fields(record_type)]
         self._entries = self._load()
         self._changed = False
 
@@ -230,11 +232,7 @@ class HeaderCache:
         if not isinstance(value, dict):
             return _INVALID
         try:
-            arguments = {}
-            for item in dataclasses.fields(self._record_type):
-                if item.name not in value:
-                    continue
-                arguments[item.name] = _from_json(value[item.name], str(item.type))
+            arguments = {name: _from_json(value[name], kind) for name, kind in self._fields if name in value}
             return self._record_type(**arguments)
         except (TypeError, ValueError):
             return _INVALID
@@ -263,29 +261,38 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _from_json(value: Any, annotation: str) -> Any:
-    """Convert a stored value back to the field's type; raise ValueError when it does not fit.
+def _field_kind(annotation: str) -> tuple[str, bool]:
+    """Return (kind, nullable) of a field from its annotation text.
 
     Annotations are strings here (`from __future__ import annotations` in the
-    record's module), so the check reads their text.
+    record's module), so the kind is read from their text.
     """
+    nullable = "None" in annotation
+    for kind in ("tuple", "Path", "str", "int", "bool"):
+        if annotation.startswith(kind) or (kind == "Path" and "Path" in annotation):
+            return kind, nullable
+    return "any", nullable
+
+
+def _from_json(value: Any, field_kind: tuple[str, bool]) -> Any:
+    """Convert a stored value back to its field's type; raise ValueError when it does not fit."""
+    kind, nullable = field_kind
     if value is None:
-        if "None" in annotation:
+        if nullable:
             return None
-        raise ValueError("unexpected null")
-    if annotation.startswith("tuple"):
+    elif kind == "tuple":
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
-    elif "Path" in annotation:
+    elif kind == "Path":
         if isinstance(value, str):
             return Path(value)
-    elif annotation.startswith("str"):
+    elif kind == "str":
         if isinstance(value, str):
             return value
-    elif annotation.startswith("int"):
+    elif kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-    elif annotation.startswith("bool"):
+    elif kind == "bool":
         if isinstance(value, bool):
             return value
-    raise ValueError(f"stored value {value!r} does not fit {annotation}")
+    raise ValueError(f"stored value {value!r} does not fit a {kind} field")

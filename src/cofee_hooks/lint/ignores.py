@@ -15,7 +15,6 @@ cannot be read becomes an `unused-ignore` finding.
 from __future__ import annotations
 
 import ast
-import difflib
 import io
 import re
 import tokenize
@@ -59,6 +58,8 @@ def parse_ignores(source: str) -> list[IgnoreComment]:
     A source that does not tokenize or parse has no ignores: the revision
     graph already reports such files.
     """
+    if "cofee-hooks" not in source:
+        return []  # the common case, without the cost of tokenizing
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
         tree = ast.parse(source)
@@ -171,6 +172,8 @@ def _problem(comment: IgnoreComment, path: str, revision: str | None, message: s
 
 
 def _close_matches(rule: str) -> str:
+    import difflib
+
     matches = difflib.get_close_matches(rule, all_rule_ids(), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(matches)}?" if matches else ""
 

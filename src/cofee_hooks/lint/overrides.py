@@ -7,7 +7,6 @@ findings; `off` drops them. A rule's own setting wins over its group's.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -42,6 +41,8 @@ def check_override_names(rules: Mapping[str, str], groups: Mapping[str, str], so
     """Raise `ConfigError` naming the first unknown rule id or group in the overrides."""
     for rule in rules:
         if not is_known(rule):
+            import difflib
+
             matches = difflib.get_close_matches(rule, all_rule_ids(), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(matches)}?" if matches else "; see `cofee-hooks explain --list`"
             raise ConfigError(f"{source}: migrations.rules.{rule}: unknown rule{hint}")
