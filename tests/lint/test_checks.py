@@ -394,3 +394,16 @@ def test_findings_carry_catalogue_data() -> None:
         assert finding.file == "versions/b2.py"
         assert finding.line >= 1
         assert finding.column >= 1
+
+
+def test_header_with_annotations_checked() -> None:
+    header = (
+        '"""change\n\nRevision ID: b2\nRevises: a0\n"""\n'
+        "from typing import Sequence, Union\n\n"
+        'revision: str = "b2"\n'
+        'down_revision: Union[str, None] = "a1"\n'
+    )
+
+    found = findings_of(revision(body("pass"), header=header), "revision-header-mismatch")
+
+    assert [f.line for f in found] == [4]

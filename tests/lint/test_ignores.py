@@ -195,3 +195,21 @@ def test_unparsable_source_changes_nothing() -> None:
     findings = [finding("ban-drop-column", 1)]
 
     assert apply_ignores(findings, "def upgrade(:\n  # cofee-hooks: ignore[ban-drop-column]\n", PATH) == findings
+
+
+def test_trailing_ignore_on_last_line_of_statement() -> None:
+    source = (
+        "def upgrade():\n"
+        "    op.create_index(\n"
+        "        'ix', 'users', ['name'],\n"
+        "    )  # cofee-hooks: ignore[require-concurrent-index-creation]\n"
+        "    op.create_index('ix2', 'users', ['email'])\n"
+    )
+
+    result = apply_ignores(
+        [finding("require-concurrent-index-creation", 2), finding("require-concurrent-index-creation", 5)],
+        source,
+        PATH,
+    )
+
+    assert [(f.rule, f.line) for f in result] == [("require-concurrent-index-creation", 5)]

@@ -7,6 +7,8 @@ in the cache folder (`.cofee-hooks-cache/` by default), which carries its
 own `.gitignore` so that git never sees it. The folder may be deleted at any
 time. A missing, corrupt or unreadable entry is a cache miss, and a cache
 that cannot be written is skipped: the cache never makes a run fail.
+`HeaderCache` keeps the parsed headers of revision files in the same folder,
+so that a warm run does not parse every file to build the revision graph.
 
 Only the standard library is imported, so that a warm run never pays for
 Alembic or SQLAlchemy.
