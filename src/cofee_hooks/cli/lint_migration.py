@@ -87,7 +87,7 @@ def lint_migration(
     configuration error, 3 the tool could not work (squawk missing or
     crashed, project not found).
     """
-    from cofee_hooks.lint.engine import LintRequest, lint
+    from cofee_hooks.lint.engine import LintRequest, lint, start_worker_early
 
     modes = [name for name, used in _selection_modes(revision_ids, all_revisions, since_ref, staged, files_mode) if used]
     if len(modes) > 1:
@@ -97,23 +97,30 @@ def lint_migration(
     if not files_mode and len(paths) > 1:
         raise click.UsageError("give one PROJECT_DIR, or use --files to lint several revision files")
     project_dir = paths[0] if paths and not files_mode else None
-    config = load(config_file)
-    settings = config.section("migrations")
-    _check_overrides(settings, str(config.source or "configuration"))
-    files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, config.root)
-    request = LintRequest(
-        settings=settings,
-        config_root=config.root,
-        project_dir=project_dir,
-        revision_ids=revision_ids,
-        all_revisions=all_revisions,
-        files=files,
-        use_cache=not no_cache,
-        pg_version=pg_version,
-        use_env=use_env,
-        python=python,
-    )
-    result = lint(request)
+    selects_files = files_mode or staged or since_ref is not None
+    worker = None if selects_files or use_env or python else start_worker_early(project_dir)
+    try:
+        config = load(config_file)
+        settings = config.section("migrations")
+        _check_overrides(settings, str(config.source or "configuration"))
+        files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, config.root)
+        request = LintRequest(
+            settings=settings,
+            config_root=config.root,
+            project_dir=project_dir,
+            revision_ids=revision_ids,
+            all_revisions=all_revisions,
+            files=files,
+            use_cache=not no_cache,
+            pg_version=pg_version,
+            use_env=use_env,
+            python=python,
+            early_worker=worker,
+        )
+        result = lint(request)
+    finally:
+        if worker is not None:
+            worker.cancel()
 
     options = ReportOptions(colour=format_name == "text" and use_colour(sys.stdout))
     click.echo(render_report(result, format_name, options), nl=False)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cofee_hooks.config.loader import LoadedConfig, load_config
+if TYPE_CHECKING:
+    from cofee_hooks.config.loader import LoadedConfig
 
 config_option = click.option(
     "--config",
@@ -19,4 +21,7 @@ config_option = click.option(
 
 def load(config_file: Path | None, start: Path | None = None) -> LoadedConfig:
     """Load the configuration for a command (raises ConfigError, exit code 2)."""
+    # Imported here so that commands pay for PyYAML only when they load settings.
+    from cofee_hooks.config.loader import load_config
+
     return load_config(config_file, start)

@@ -29,7 +29,13 @@ from cofee_hooks.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from cofee_hooks.findings import SOURCE_OWN, SOURCE_SQUAWK, Finding
 from cofee_hooks.lint.rules import MULTIPLE_HEADS, UNRENDERABLE_OFFLINE
 from cofee_hooks.migrations.graph import RevisionFile, RevisionGraph, build_histories, parse_revision_file
-from cofee_hooks.migrations.project import AlembicProject, find_project, find_project_for_file, find_project_python
+from cofee_hooks.migrations.project import (
+    AlembicProject,
+    find_project,
+    find_project_for_file,
+    find_project_python,
+    read_alembic_ini,
+)
 from cofee_hooks.migrations.render import Rendering, RenderWorker, render_with_env, sql_text, start_worker
 from cofee_hooks.squawk import SquawkOptions, Violation, find_config_file, find_squawk, lint_sql
 
@@ -53,6 +59,8 @@ class LintRequest:
     use_env: bool | None = None
     python: str | None = None
     use_cache: bool = True
+    # A worker started before the settings were loaded (see start_worker_early); used when it fits.
+    early_worker: RenderWorker | None = None
 
 
 @dataclass(frozen=True)
@@ -315,13 +323,38 @@ def _effective_settings(request: LintRequest) -> dict[str, Any]:
     return settings
 
 
+def start_worker_early(project_dir: Path | None) -> RenderWorker | None:
+    """Start a render worker for the project in `project_dir` (or here) before settings load.
+
+    Loading settings and the graph takes a while; a worker started first
+    imports Alembic meanwhile. `lint` uses it when the settings lead to the
+    same folder and interpreter, and stops it otherwise. Returns None when
+    there is no alembic.ini to guess from; errors are left to the real run.
+    """
+    directory = (project_dir or Path.cwd()).resolve()
+    try:
+        project = read_alembic_ini(directory / "alembic.ini")
+        return start_worker(project, find_project_python(project, None), 120)
+    except UserError:
+        return None
+
+
 def _start_worker(project: AlembicProject, request: LintRequest) -> RenderWorker | None:
     """Start the offline render worker now, so its Alembic import overlaps the graph work."""
+    early = request.early_worker
     if _use_env(request):
+        if early is not None:
+            early.cancel()
         return None
     settings = request.settings
     python = find_project_python(project, request.python or settings.get("python"))
-    return start_worker(project, python, int(settings.get("render_timeout") or 120))
+    timeout = int(settings.get("render_timeout") or 120)
+    if early is not None and early.serves(project, python):
+        early.timeout = timeout
+        return early
+    if early is not None:
+        early.cancel()
+    return start_worker(project, python, timeout)
 
 
 def _render(

@@ -72,6 +72,8 @@ class RenderWorker:
     def __init__(self, project: AlembicProject, python: list[str], timeout: int) -> None:
         self.python = python
         self.timeout = timeout
+        self.directory = project.directory
+        self.sys_path = project.prepend_sys_path
         self._scratch = tempfile.TemporaryDirectory(prefix="cofee-hooks-render-")
         self._answer_path = Path(self._scratch.name) / "answer.json"
         sys_path = json.dumps([str(path) for path in project.prepend_sys_path])
@@ -113,11 +115,21 @@ class RenderWorker:
             return {rev.revision: Rendering(rev.revision, (), reason) for rev in revisions}
         return _renderings(answer["results"], revisions)
 
+    def serves(self, project: AlembicProject, python: list[str]) -> bool:
+        """Return whether this worker runs where and how `project` must be rendered."""
+        return (
+            self._process.poll() is None
+            and self.directory == project.directory
+            and self.sys_path == project.prepend_sys_path
+            and self.python == python
+        )
+
     def cancel(self) -> None:
-        """Stop the worker without rendering anything."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.communicate()
+        """Stop the worker if it still runs; safe to call more than once."""
+        if self._process.returncode is None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.communicate()
         self._scratch.cleanup()
 
     def _communicate(self, request: str, timeout: int) -> str | None:
