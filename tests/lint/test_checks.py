@@ -48,6 +48,12 @@ def test_empty_downgrade_fails(downgrade: str) -> None:
     assert found[0].column == 1
 
 
+def test_empty_downgrade_of_empty_upgrade_passes() -> None:
+    header = '"""merge\n\nRevision ID: b2\nRevises: a1, a2\n"""\nrevision = "b2"\ndown_revision = ("a1", "a2")\n'
+
+    assert "empty-downgrade" not in rules_of(revision("    pass", "    pass", header=header))
+
+
 def test_missing_downgrade_fails() -> None:
     source = revision(body("op.drop_column('users', 'bio')")).split("\n\ndef downgrade")[0] + "\n"
 

@@ -315,6 +315,9 @@ def _check_empty_downgrade(
         node = anchor if anchor is not None else ast.Pass(lineno=1, col_offset=0)
         context.report(EMPTY_DOWNGRADE, node, "downgrade() is missing")
         return
+    upgrade_is_empty = upgrade is not None and all(_is_no_op(statement) for statement in upgrade.body)
+    if upgrade_is_empty:
+        return  # nothing to reverse, as in a merge revision
     if all(_is_no_op(statement) for statement in downgrade.body):
         context.report(
             EMPTY_DOWNGRADE,
