@@ -11,7 +11,7 @@ import pytest
 
 from cofee_hooks.claude.protocol import HookEvent
 from cofee_hooks.config.fast import FastConfig
-from cofee_hooks.memory.hooks import ASK_REASON, handle_stop, handle_subagent_stop
+from cofee_hooks.memory.hooks import ASK_REASON, capture_date, handle_stop, handle_subagent_stop
 from tests.memory.helpers import FIXTURES, RecordingLog, entry_text, make_config, section
 
 SCENARIO = "09_subagent_bash_deny_inside"
@@ -286,3 +286,18 @@ def add_file_edit(transcript: Path) -> None:
     }
     lines.insert(len(lines) - 1, json.dumps(record))
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_agent_saved_file_itself(config: FastConfig, log: RecordingLog, memory_dir: Path, tmp_path: Path) -> None:
+    # The agent followed the protocol by hand and also ended with the section.
+    own = memory_dir / "db-architect" / f"{capture_date()}-orders-partial-index.md"
+    own.parent.mkdir(parents=True)
+    own.write_text(entry_text(date=capture_date()), encoding="utf-8")
+    payload = subagent_payload(tmp_path, last_assistant_message=section(entry_text()))
+
+    handle_subagent_stop(HookEvent(payload), config, log)
+
+    assert saved(memory_dir) == [own.name]
+    assert own.read_text(encoding="utf-8") == entry_text(date=capture_date())
+    assert f"already saved in .claude/agents-memory/db-architect/{own.name}" in log.text("info")
+    assert (memory_dir / "db-architect" / "INDEX.md").read_text(encoding="utf-8").count(own.name) == 2

@@ -439,7 +439,7 @@ def _one_line(text: str) -> str:
 
 
 def _ensure_gitignore(root: str) -> None:
-    # The memory folder is committed; its lock and temporary files must not be.
+    # The memory folder is committed, but its lock and temporary files must not be.
     path = os.path.join(root, ".gitignore")
     if os.path.exists(path):
         return
