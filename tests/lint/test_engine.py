@@ -200,3 +200,37 @@ def test_use_env_request_renders_through_alembic(tmp_path: Path) -> None:
     result = lint(request)
     path = tmp_path / "migrations" / "versions" / "3000cccc_message.py"
     assert ("require-concurrent-index-creation", line_of(path, "def upgrade")) in _rules_at(result, path)
+
+
+def test_early_worker_is_used_when_it_fits(tmp_path: Path) -> None:
+    from cofee_hooks.lint.engine import start_worker_early
+
+    simple_project(tmp_path)
+    worker = start_worker_early(tmp_path)
+    assert worker is not None
+    result = lint(_request(tmp_path, early_worker=worker))
+    assert result.revisions[0].rendered
+    assert worker._process.returncode == 0
+
+
+def test_early_worker_replaced_by_configured_python(tmp_path: Path) -> None:
+    import sys
+
+    from cofee_hooks.lint.engine import start_worker_early
+
+    simple_project(tmp_path)
+    marker = tmp_path / "configured-python-used"
+    python = tmp_path / "python-wrapper"
+    python.write_text(f'#!/bin/sh\necho yes > "{marker}"\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    worker = start_worker_early(tmp_path)
+    result = lint(_request(tmp_path, early_worker=worker, settings={"python": str(python)}))
+    assert result.revisions[0].rendered
+    assert worker._process.returncode != 0
+    assert marker.read_text().strip() == "yes"
+
+
+def test_no_early_worker_without_alembic_ini(tmp_path: Path) -> None:
+    from cofee_hooks.lint.engine import start_worker_early
+
+    assert start_worker_early(tmp_path) is None
