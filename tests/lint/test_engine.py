@@ -203,7 +203,7 @@ def test_use_env_request_renders_through_alembic(tmp_path: Path) -> None:
 
 
 def test_early_worker_is_used_when_it_fits(tmp_path: Path) -> None:
-    from cofee_hooks.lint.engine import start_worker_early
+    from cofee_hooks.migrations.render import start_worker_early
 
     simple_project(tmp_path)
     worker = start_worker_early(tmp_path)
@@ -216,7 +216,7 @@ def test_early_worker_is_used_when_it_fits(tmp_path: Path) -> None:
 def test_early_worker_replaced_by_configured_python(tmp_path: Path) -> None:
     import sys
 
-    from cofee_hooks.lint.engine import start_worker_early
+    from cofee_hooks.migrations.render import start_worker_early
 
     simple_project(tmp_path)
     marker = tmp_path / "configured-python-used"
@@ -231,6 +231,6 @@ def test_early_worker_replaced_by_configured_python(tmp_path: Path) -> None:
 
 
 def test_no_early_worker_without_alembic_ini(tmp_path: Path) -> None:
-    from cofee_hooks.lint.engine import start_worker_early
+    from cofee_hooks.migrations.render import start_worker_early
 
     assert start_worker_early(tmp_path) is None

@@ -87,7 +87,7 @@ def lint_migration(
     configuration error, 3 the tool could not work (squawk missing or
     crashed, project not found).
     """
-    from cofee_hooks.lint.engine import LintRequest, lint, start_worker_early
+    from cofee_hooks.migrations.render import start_worker_early
 
     modes = [name for name, used in _selection_modes(revision_ids, all_revisions, since_ref, staged, files_mode) if used]
     if len(modes) > 1:
@@ -97,8 +97,14 @@ def lint_migration(
     if not files_mode and len(paths) > 1:
         raise click.UsageError("give one PROJECT_DIR, or use --files to lint several revision files")
     project_dir = paths[0] if paths and not files_mode else None
+    # A cold run (--no-cache) starts rendering before the settings load, so the
+    # worker's Alembic import overlaps them; with the cache on, a run where
+    # nothing changed must not import Alembic at all.
     selects_files = files_mode or staged or since_ref is not None
-    worker = None if selects_files or use_env or python else start_worker_early(project_dir)
+    early = no_cache and not (selects_files or use_env or python)
+    worker = start_worker_early(project_dir) if early else None
+    from cofee_hooks.lint.engine import LintRequest, lint
+
     try:
         config = load(config_file)
         settings = config.section("migrations")

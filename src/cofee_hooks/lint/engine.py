@@ -34,9 +34,14 @@ from cofee_hooks.migrations.project import (
     find_project,
     find_project_for_file,
     find_project_python,
-    read_alembic_ini,
 )
-from cofee_hooks.migrations.render import Rendering, RenderWorker, render_with_env, sql_text, start_worker
+from cofee_hooks.migrations.render import (
+    Rendering,
+    RenderWorker,
+    render_with_env,
+    sql_text,
+    start_worker,
+)
 from cofee_hooks.squawk import SquawkOptions, Violation, find_config_file, find_squawk, lint_sql
 
 
@@ -59,7 +64,7 @@ class LintRequest:
     use_env: bool | None = None
     python: str | None = None
     use_cache: bool = True
-    # A worker started before the settings were loaded (see start_worker_early); used when it fits.
+    # A worker started before the settings were loaded (render.start_worker_early); used when it fits.
     early_worker: RenderWorker | None = None
 
 
@@ -321,22 +326,6 @@ def _effective_settings(request: LintRequest) -> dict[str, Any]:
         if value is not None:
             settings[name] = value
     return settings
-
-
-def start_worker_early(project_dir: Path | None) -> RenderWorker | None:
-    """Start a render worker for the project in `project_dir` (or here) before settings load.
-
-    Loading settings and the graph takes a while; a worker started first
-    imports Alembic meanwhile. `lint` uses it when the settings lead to the
-    same folder and interpreter, and stops it otherwise. Returns None when
-    there is no alembic.ini to guess from; errors are left to the real run.
-    """
-    directory = (project_dir or Path.cwd()).resolve()
-    try:
-        project = read_alembic_ini(directory / "alembic.ini")
-        return start_worker(project, find_project_python(project, None), 120)
-    except UserError:
-        return None
 
 
 def _start_worker(project: AlembicProject, request: LintRequest) -> RenderWorker | None:

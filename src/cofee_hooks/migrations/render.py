@@ -17,9 +17,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cofee_hooks.errors import ConfigError
+from cofee_hooks.errors import ConfigError, UserError
 from cofee_hooks.migrations.graph import RevisionFile
-from cofee_hooks.migrations.project import AlembicProject
+from cofee_hooks.migrations.project import AlembicProject, find_project_python, read_alembic_ini
 
 WORKER = Path(__file__).with_name("_render_worker.py")
 _STDERR_TAIL = 400
@@ -156,6 +156,22 @@ class RenderWorker:
 def start_worker(project: AlembicProject, python: list[str], timeout: int) -> RenderWorker:
     """Start a render worker under `python` (raises ConfigError when the command does not exist)."""
     return RenderWorker(project, python, timeout)
+
+
+def start_worker_early(project_dir: Path | None) -> RenderWorker | None:
+    """Start a render worker for the project in `project_dir` (or here) before settings load.
+
+    Loading settings and the graph takes a while; a worker started first
+    imports Alembic meanwhile. `lint` uses it when the settings lead to the
+    same folder and interpreter, and stops it otherwise. Returns None when
+    there is no alembic.ini to guess from; errors are left to the real run.
+    """
+    directory = (project_dir or Path.cwd()).resolve()
+    try:
+        project = read_alembic_ini(directory / "alembic.ini")
+        return start_worker(project, find_project_python(project, None), 120)
+    except UserError:
+        return None
 
 
 def render_revisions(
