@@ -13,11 +13,15 @@ machine); the package this file was shipped in; then the interpreter's
 site-packages.
 
 With the argument `bash` (the PreToolUse Bash entry), a payload that does
-not mention git anywhere is answered before anything is imported. If the
-package cannot be imported, a PreToolUse Bash call that mentions git is
-blocked with exit code 2 and one line on stderr; everything else passes.
+not mention git anywhere is answered before anything is imported. With
+`post-bash` (the PostToolUse Bash entry), so is one that does not mention
+alembic.
 
-Standard library only; keep this file small, it is copied into projects.
+If the package cannot be imported, a PreToolUse Bash call that mentions git
+is blocked with exit code 2 and one line on stderr. Everything else passes.
+
+Standard library only. Keep this file small, because it is copied into
+projects.
 """
 
 import os
@@ -106,6 +110,8 @@ def main():
     except (OSError, ValueError):
         data = b""
     if hint == "bash" and b"PreToolUse" in data and not _mentions_git(data):
+        return 0
+    if hint == "post-bash" and b"PostToolUse" in data and b"\\u" not in data and b"alembic" not in data.lower():
         return 0
     runtime = _import_runtime()
     if runtime is None:

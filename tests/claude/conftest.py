@@ -30,8 +30,11 @@ def recorded_samples() -> list[tuple[str, int, dict[str, Any]]]:
 
 def entry_argument(payload: Any) -> list[str]:
     """Return the argument the installed settings give the entry script for this payload."""
-    if isinstance(payload, dict) and payload.get("hook_event_name") == "PreToolUse" and payload.get("tool_name") == "Bash":
-        return ["bash"]
+    if isinstance(payload, dict) and payload.get("tool_name") == "Bash":
+        if payload.get("hook_event_name") == "PreToolUse":
+            return ["bash"]
+        if payload.get("hook_event_name") == "PostToolUse":
+            return ["post-bash"]
     return []
 
 

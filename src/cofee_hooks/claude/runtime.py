@@ -136,10 +136,15 @@ def _run(data: bytes, stdout: TextIO, stderr: TextIO, environ: Any) -> int:
         return 0
 
     is_guard = (event_name, tool_name) == GUARD_EVENT
-    if is_guard:
+    if tool_name == "Bash":
         command = _bash_command(payload)
-        # Fast path: a command that cannot run git costs nothing more.
-        if command is None or not mentions_git(command):
+        # Fast path: a command that cannot commit (or, after the tool ran,
+        # cannot have written a revision) costs nothing more.
+        if command is None:
+            return 0
+        if is_guard and not mentions_git(command):
+            return 0
+        if event_name == "PostToolUse" and "alembic" not in command.lower():
             return 0
     return _dispatch(payload, route, is_guard, stdout, stderr, environ)
 

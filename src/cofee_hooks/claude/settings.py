@@ -3,7 +3,7 @@
 `install_claude_hooks(directory)`:
 
 - copies the entry script to `.claude/hooks/cofee_hooks_entry.py` (meant to
-  be committed: it holds no machine-specific path);
+  be committed: it contains no machine-specific path);
 - merges one matcher group per event into `.claude/settings.json`, each
   running `"${COFEE_HOOKS_PYTHON:-python3}" -S
   "$CLAUDE_PROJECT_DIR/.claude/hooks/cofee_hooks_entry.py"`. An entry is
@@ -46,7 +46,8 @@ COMMAND = f'"${{{PYTHON_VARIABLE}:-python3}}" -S "$CLAUDE_PROJECT_DIR/{SCRIPT_RE
 HOOK_ENTRIES: tuple[tuple[str, str | None, str, int], ...] = (
     ("PreToolUse", "Bash", "bash", 30),
     ("PreToolUse", "Agent|Task", "", 30),
-    ("PostToolUse", "Write|Edit|MultiEdit|Bash", "", 60),
+    ("PostToolUse", "Write|Edit|MultiEdit", "", 60),
+    ("PostToolUse", "Bash", "post-bash", 60),
     ("UserPromptSubmit", None, "", 30),
     ("SessionStart", None, "", 30),
     ("SubagentStop", None, "", 30),
@@ -96,7 +97,7 @@ def uninstall_claude_hooks(directory: Path) -> list[str]:
         try:
             script.parent.rmdir()
         except OSError:
-            pass  # the folder holds other hooks
+            pass  # the folder contains other hooks
     if not lines:
         lines.append(f"nothing to remove in {_display(claude)}")
     return lines

@@ -37,7 +37,7 @@ class CheckResult:
 
 @dataclass
 class DoctorContext:
-    """What every check may look at: the folder doctor runs in, its repository and configuration."""
+    """Inputs of every check: the folder doctor runs in, its repository and its configuration."""
 
     directory: Path
     toplevel: Path | None = None
