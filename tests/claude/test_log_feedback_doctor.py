@@ -253,3 +253,21 @@ def test_doctor_reports_invalid_config(tmp_path: Path, git_env) -> None:
     completed = run_cli("doctor", cwd=tmp_path)
     assert completed.returncode == 1
     assert any(line.startswith("ERROR") and "configuration" in line for line in completed.stdout.splitlines())
+
+
+def test_runtime_outside_main_thread(tmp_path: Path) -> None:
+    # Signals only work in the main thread; the runtime then runs without a deadline.
+    import threading
+
+    results = []
+    payload = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "cwd": str(tmp_path), "tool_input": {"command": "git status"}}
+
+    def call() -> None:
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = runtime.run(json.dumps(payload).encode(), stdout, stderr, environ={"CLAUDE_PROJECT_DIR": str(tmp_path)})
+        results.append((code, stdout.getvalue(), stderr.getvalue()))
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join(60)
+    assert results == [(0, "", "")]

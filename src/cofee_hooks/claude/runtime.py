@@ -68,6 +68,9 @@ ROUTES: dict[tuple[str, str | None], tuple[str, str]] = {
 }
 
 
+_NO_DEADLINE = object()
+
+
 class DeadlineExceeded(Exception):
     """Raised by the alarm signal when a hook runs past its deadline."""
 
@@ -178,7 +181,8 @@ def _dispatch(
         config, config_error = _load_config(project_dir)
         if config is not None:
             log = _reopen_log(log, project_dir, config)
-            _start_deadline(_deadline_for(event.name, config))
+            if previous is not _NO_DEADLINE:
+                _start_deadline(_deadline_for(event.name, config))
         if config_error is not None:
             log.error(f"configuration not loaded: {config_error}")
             if config is None:
@@ -303,12 +307,15 @@ def _start_deadline(seconds: float) -> Any:
     import signal
 
     if not hasattr(signal, "setitimer"):
-        return None
+        return _NO_DEADLINE
 
     def _on_alarm(signum: int, frame: Any) -> None:
         raise DeadlineExceeded()
 
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+    except ValueError:
+        return _NO_DEADLINE  # not the main thread (an embedding test runner)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     return previous
 
@@ -316,11 +323,10 @@ def _start_deadline(seconds: float) -> Any:
 def _stop_deadline(previous: Any) -> None:
     import signal
 
-    if not hasattr(signal, "setitimer"):
+    if not hasattr(signal, "setitimer") or previous is _NO_DEADLINE:
         return
     signal.setitimer(signal.ITIMER_REAL, 0)
-    if previous is not None:
-        signal.signal(signal.SIGALRM, previous)
+    signal.signal(signal.SIGALRM, previous)
 
 
 def _fail_guard(stderr: TextIO, log: Any, reason: str) -> int:
