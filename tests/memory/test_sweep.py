@@ -11,8 +11,14 @@ import pytest
 
 from cofee_hooks.claude.protocol import HookEvent
 from cofee_hooks.config.fast import FastConfig
-from cofee_hooks.memory.hooks import handle_session_end, handle_subagent_stop, sweep_session
-from tests.memory.helpers import FIXTURES, RecordingLog, entry_text, section
+from cofee_hooks.memory.hooks import (
+    SWEEP_BUDGET_SECONDS,
+    _sweep_budget,
+    handle_session_end,
+    handle_subagent_stop,
+    sweep_session,
+)
+from tests.memory.helpers import FIXTURES, RecordingLog, entry_text, make_config, section
 from tests.memory.test_hooks import add_section_to_last_message, recorded
 
 SCENARIOS = sorted(path.name for path in (FIXTURES / "transcripts").iterdir() if path.is_dir())
@@ -196,3 +202,11 @@ def test_sweep_budget_stops_early(config: FastConfig, log: RecordingLog, memory_
 
     assert memory_files(memory_dir) == []
     assert "4 subagent transcript(s) not read" in log.text("warning")
+
+
+def test_sweep_budget_follows_hook_deadline(project: Path) -> None:
+    config = make_config(project)
+    config.values["hooks"]["deadline_seconds"] = 2
+
+    assert _sweep_budget(config) == pytest.approx(1.2)
+    assert _sweep_budget(make_config(project)) == SWEEP_BUDGET_SECONDS

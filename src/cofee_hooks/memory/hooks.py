@@ -75,7 +75,7 @@ def handle_stop(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | Non
 def handle_session_end(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | None:
     """Capture the memory sections that SubagentStop and Stop missed in this session."""
     try:
-        sweep_session(event, config, log)
+        sweep_session(event, config, log, budget_seconds=_sweep_budget(config))
     except Exception as error:  # noqa: BLE001 - an advisory hook must never stop the client
         log.error(f"memory: SessionEnd failed: {type(error).__name__}: {error}")
     return None
@@ -200,6 +200,16 @@ def capture(config: Any, agent: str, parsed: ParsedSection, log: Log, *, origin:
 def capture_date() -> str:
     """Return today's date (local time) as YYYY-MM-DD, the date entry files are named with."""
     return datetime.date.today().isoformat()
+
+
+def _sweep_budget(config: Any) -> float:
+    # A smaller `hooks.deadline_seconds` makes the runtime stop the hook sooner,
+    # so the sweep keeps a margin below it for writing what it found.
+    hooks = config.values.get("hooks") if isinstance(config.values, dict) else None
+    deadline = hooks.get("deadline_seconds") if isinstance(hooks, dict) else None
+    if isinstance(deadline, (int, float)) and not isinstance(deadline, bool) and deadline > 0:
+        return min(SWEEP_BUDGET_SECONDS, deadline * 0.6)
+    return SWEEP_BUDGET_SECONDS
 
 
 def _settings(config: Any) -> dict[str, Any] | None:
