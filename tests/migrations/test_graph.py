@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cofee_hooks.errors import ToolFailure, UserError
-from cofee_hooks.migrations.graph import build_graph, build_histories, parse_revision_file
+from cofee_hooks.migrations.graph import build_graph, build_histories, check_parses, parse_revision_file
 from tests.migrations.helpers import line_of, write_revision
 
 
@@ -42,10 +42,34 @@ def test_annotated_header_is_read(tmp_path: Path) -> None:
 def test_syntax_error_names_path_and_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.py"
     path.write_text("revision = 'a1'\ndown_revision = None\n\ndef upgrade(:\n    pass\n", encoding="utf-8")
+    # The graph reads only the header; the whole file is parsed before it is linted.
+    assert list(build_graph([tmp_path]).revisions) == ["a1"]
+    with pytest.raises(ToolFailure) as caught:
+        check_parses(path)
+    assert caught.value.message.startswith(f"{path}:4:")
+    assert "does not parse" in caught.value.message
+
+
+def test_syntax_error_in_header_fails_graph(tmp_path: Path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("revision = 'a1'\ndown_revision = (None\n\ndef upgrade():\n    pass\n", encoding="utf-8")
     with pytest.raises(ToolFailure) as caught:
         build_graph([tmp_path])
-    assert caught.value.message.startswith(f"{path.resolve()}:4:")
+    assert caught.value.message.startswith(f"{path.resolve()}:")
     assert "does not parse" in caught.value.message
+
+
+def test_def_inside_docstring_keeps_header(tmp_path: Path) -> None:
+    path = tmp_path / "doc.py"
+    path.write_text(
+        '"""Rename columns.\n\ndef old_name(): kept for reference\n"""\nrevision = "d1"\ndown_revision = None\n\n\n'
+        "def upgrade():\n    pass\n",
+        encoding="utf-8",
+    )
+    revision = parse_revision_file(path)
+    assert revision is not None
+    assert revision.revision == "d1"
+    assert revision.upgrade_line == 9
 
 
 def test_non_literal_header_is_reported(tmp_path: Path) -> None:

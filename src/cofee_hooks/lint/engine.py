@@ -28,7 +28,13 @@ from typing import Any, Callable
 from cofee_hooks.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from cofee_hooks.findings import SOURCE_OWN, SOURCE_SQUAWK, Finding
 from cofee_hooks.lint.rules import MULTIPLE_HEADS, UNRENDERABLE_OFFLINE
-from cofee_hooks.migrations.graph import RevisionFile, RevisionGraph, build_histories, parse_revision_file
+from cofee_hooks.migrations.graph import (
+    RevisionFile,
+    RevisionGraph,
+    build_histories,
+    check_parses,
+    parse_revision_file,
+)
 from cofee_hooks.migrations.project import (
     AlembicProject,
     find_project,
@@ -120,6 +126,8 @@ def lint(request: LintRequest) -> LintResult:
     try:
         histories = _build_histories(project, request)
         selected = select_revisions(histories, request)
+        for item in selected:
+            check_parses(item.revision.path)
         result = LintResult(project)
         head_findings = multiple_heads_findings(histories, {rev.revision.revision for rev in selected})
         contexts, sql_findings = _lint_sql(project, selected, request, result, worker)

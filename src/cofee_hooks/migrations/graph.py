@@ -23,6 +23,8 @@ from cofee_hooks.errors import ToolFailure, UserError
 
 _HEADER_NAMES = ("revision", "down_revision", "depends_on", "branch_labels")
 _REVISES_LINE = re.compile(r"^\s*Revises:\s*(.*)$", re.MULTILINE)
+_FIRST_DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)
+_UPGRADE_DEFINITION = re.compile(r"^(?:async\s+)?def\s+upgrade\s*\(", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -194,17 +196,14 @@ def revision_paths(folder: Path, recursive: bool) -> list[Path]:
 
 
 def parse_revision_file(path: Path, versions_dir: Path | None = None) -> RevisionFile | None:
-    """Read one revision's header; return None for a module without `revision`."""
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ToolFailure(f"{path}: cannot read the revision file: {error}") from error
-    try:
-        tree = ast.parse(source, filename=str(path))
-    except SyntaxError as error:
-        line = error.lineno or 1
-        raise ToolFailure(f"{path}:{line}: the revision file does not parse: {error.msg}") from error
+    """Read one revision's header; return None for a module without `revision`.
 
+    Only the code before the first top-level `def` or `class` is parsed,
+    which is where Alembic writes the header and a fraction of the file;
+    `check_parses` parses a whole file when it is about to be linted.
+    """
+    source = _read(path)
+    tree = _parse_header(source, path)
     values, lines = _header_values(tree, path)
     if "revision" not in values:
         return None
@@ -221,8 +220,45 @@ def parse_revision_file(path: Path, versions_dir: Path | None = None) -> Revisio
         docstring_revises=_docstring_revises(tree),
         versions_dir=versions_dir,
         revision_line=lines["revision"],
-        upgrade_line=_function_line(tree, "upgrade"),
+        upgrade_line=_upgrade_line(source),
     )
+
+
+def check_parses(path: Path) -> None:
+    """Parse a whole revision file; raise `ToolFailure` naming path and line when it does not parse."""
+    _parse(_read(path), path)
+
+
+def _parse_header(source: str, path: Path) -> ast.Module:
+    header_end = _FIRST_DEFINITION.search(source)
+    if header_end is not None:
+        try:
+            tree = ast.parse(source[: header_end.start()], filename=str(path))
+        except SyntaxError:
+            tree = None  # the cut fell inside a string: parse the whole file
+        if tree is not None and any(_assignment(node)[0] == "revision" for node in tree.body):
+            return tree
+    return _parse(source, path)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ToolFailure(f"{path}: cannot read the revision file: {error}") from error
+
+
+def _parse(source: str, path: Path) -> ast.Module:
+    try:
+        return ast.parse(source, filename=str(path))
+    except SyntaxError as error:
+        line = error.lineno or 1
+        raise ToolFailure(f"{path}:{line}: the revision file does not parse: {error.msg}") from error
+
+
+def _upgrade_line(source: str) -> int | None:
+    match = _UPGRADE_DEFINITION.search(source)
+    return source.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _header_values(tree: ast.Module, path: Path) -> tuple[dict[str, object], dict[str, int]]:
@@ -266,13 +302,6 @@ def _docstring_revises(tree: ast.Module) -> str | None:
         return None
     match = _REVISES_LINE.search(docstring)
     return match.group(1).strip() if match else None
-
-
-def _function_line(tree: ast.Module, name: str) -> int | None:
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            return node.lineno
-    return None
 
 
 def _link(revisions: dict[str, RevisionFile], duplicates: list[RevisionFile]) -> RevisionGraph:
