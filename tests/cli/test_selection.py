@@ -274,3 +274,14 @@ def test_sarif_format_through_command(repo: Path, git_env: dict[str, str]) -> No
     jsonschema.validate(document, schema)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
     assert "migrations/versions/3000cccc_message.py" in uris
+
+
+def test_duplicate_revision_id_through_command(repo: Path, git_env: dict[str, str]) -> None:
+    write_revision(versions(repo), "3000cccc", "2000bbbb", "pass", filename="9999_copy_of_3000cccc.py")
+
+    result = run_cli("lint-migration", "--all", "--format", "json", cwd=repo, env=git_env)
+
+    mismatches = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "revision-header-mismatch"]
+    assert len(mismatches) == 1
+    assert mismatches[0]["file"].endswith("9999_copy_of_3000cccc.py")
+    assert "3000cccc_message.py" in mismatches[0]["message"]
