@@ -5,7 +5,8 @@ Prints, from one run, the median wall time per call of:
 - the floor: `python -I -S -c pass` with the same interpreter;
 - a Bash call that is not a git command (target: at most 2.0x the floor);
 - a `git commit` check in a guarded repository with an allowed staged file
-  (target: at most 3.0x the floor).
+  (target: at most 3.0x the floor);
+- a git command that does not commit (`git status`), for comparison.
 
 Calls are interleaved so that machine load affects all of them alike.
 Usage: python bench/hooks_runtime.py [--calls N]
@@ -84,6 +85,7 @@ def main() -> int:
             "floor: python -I -S -c pass": ([sys.executable, "-I", "-S", "-c", "pass"], b""),
             "Bash call, not git": (entry, _payload(project, "ls -la docs && cat docs/guide.md | wc -l")),
             "git commit check": (entry, _payload(project, "git commit -m 'Update the guide'")),
+            "git status (no commit)": (entry, _payload(project, "git status --short")),
         }
         # Warm up the configuration cache and the file system.
         for command, data in cases.values():

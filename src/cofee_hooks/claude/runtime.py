@@ -145,11 +145,27 @@ def _run(data: bytes, stdout: TextIO, stderr: TextIO, environ: Any) -> int:
         # cannot have written a revision) costs nothing more.
         if command is None:
             return 0
-        if is_guard and not mentions_git(command):
+        if is_guard and not (mentions_git(command) and _may_commit(command)):
             return 0
         if event_name == "PostToolUse" and "alembic" not in command.lower():
             return 0
     return _dispatch(payload, route, is_guard, stdout, stderr, environ)
+
+
+def _may_commit(command: str) -> bool:
+    """Return True when the shell analysis finds a commit or a hook skip in the command.
+
+    Done before the configuration, the log and the protocol module are loaded,
+    so `git status` and `git log` cost little more than the interpreter start.
+    An analysis that fails counts as a possible commit: the guard decides.
+    """
+    try:
+        from cofee_hooks.guard.shell import analyse
+
+        analysis = analyse(command)
+    except Exception:  # noqa: BLE001 - the guard itself will run and decide
+        return True
+    return bool(analysis.commits or analysis.skips)
 
 
 def _bash_command(payload: dict[str, Any]) -> str | None:

@@ -15,9 +15,14 @@ hooks and the range check are the backstop.
 from __future__ import annotations
 
 import os
-from typing import Any
 
-from cofee_hooks.claude.protocol import HookEvent, deny
+from cofee_hooks.claude.protocol import deny
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from cofee_hooks.claude.protocol import HookEvent
 from cofee_hooks.claude.runtime import mentions_git
 
 _MAX_LISTED_PATHS = 40
