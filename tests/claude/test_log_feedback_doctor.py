@@ -101,7 +101,7 @@ def test_runtime_deadline_fails_closed(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "cofee_hooks_test_slow_guard", module)
     monkeypatch.setitem(runtime.ROUTES, ("PreToolUse", "Bash"), ("cofee_hooks_test_slow_guard", "handle"))
     monkeypatch.setattr(runtime, "_deadline_for", lambda name, config: 0.2)
-    payload = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "git push"}}
+    payload = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "git commit -m x"}}
     stderr = io.StringIO()
     code = runtime.run(json.dumps(payload).encode(), io.StringIO(), stderr, environ={"CLAUDE_PROJECT_DIR": str(tmp_path)})
     assert code == 2
