@@ -3,13 +3,13 @@
 Every git call in the package goes through `run()`. Output that names paths is
 read NUL-separated (`-z`) and decoded with `os.fsdecode`, so spaces, newlines,
 quotes and non-ASCII names survive exactly. Only the standard library is
-imported here: hooks call this module on every commit.
+imported here: hooks call this module on every commit, and git is started
+with `os.posix_spawnp` where the platform has it (see `_spawn`).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping, Sequence
 
 from cofee_hooks.errors import ToolFailure
@@ -47,6 +47,21 @@ def git_env(extra: Mapping[str, str] | None = None, keep_index: bool = True) -> 
     return env
 
 
+class Completed:
+    """The result of one git call: the command, its exit code and its raw output.
+
+    It has the attributes of `subprocess.CompletedProcess` that callers use.
+    """
+
+    __slots__ = ("args", "returncode", "stdout", "stderr")
+
+    def __init__(self, args: list[str], returncode: int, stdout: bytes, stderr: bytes) -> None:
+        self.args = args
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
 def run(
     args: Sequence[str],
     cwd: str | os.PathLike[str] | None = None,
@@ -55,32 +70,137 @@ def run(
     check: bool = True,
     input_bytes: bytes | None = None,
     timeout: float | None = 60,
-) -> subprocess.CompletedProcess[bytes]:
+) -> Completed:
     """Run `git ARGS` and return the completed process with bytes output.
 
     Raises `GitError` when git is missing, times out, or (with `check`) exits
     non-zero; the message carries git's own first line of stderr.
     """
     command = ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", *args]
-    try:
-        completed = subprocess.run(
-            command,
-            cwd=cwd,
-            env=dict(env) if env is not None else git_env(),
-            input=input_bytes,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("git not found on PATH; install git and try again") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git {' '.join(args[:2])} timed out after {timeout} s") from None
+    environment = dict(env) if env is not None else git_env()
+    if hasattr(os, "posix_spawnp"):
+        completed = _spawn(command, cwd, environment, input_bytes, timeout, args)
+    else:
+        completed = _subprocess_run(command, cwd, environment, input_bytes, timeout, args)
     if check and completed.returncode != 0:
         detail = completed.stderr.decode(errors="replace").strip().splitlines()
         first = detail[0] if detail else f"exit code {completed.returncode}"
         raise GitError(f"git {' '.join(args[:2])} failed: {first}")
     return completed
+
+
+def _spawn(
+    command: list[str],
+    cwd: str | os.PathLike[str] | None,
+    env: dict[str, str],
+    input_bytes: bytes | None,
+    timeout: float | None,
+    args: Sequence[str],
+) -> Completed:
+    # posix_spawn and a poll loop instead of `subprocess`: importing the
+    # subprocess module (threading, selectors, signal, locale) costs more
+    # than a git call, and hooks pay it on every commit and tool call.
+    import select
+    import time
+
+    if cwd is not None:
+        # posix_spawn cannot change folder before exec; git's -C does the same.
+        command = [command[0], "-C", os.fspath(cwd), *command[1:]]
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    in_read, in_write = os.pipe() if input_bytes is not None else (None, None)
+    actions = [
+        (os.POSIX_SPAWN_DUP2, out_write, 1),
+        (os.POSIX_SPAWN_DUP2, err_write, 2),
+        (os.POSIX_SPAWN_DUP2, in_read, 0)
+        if in_read is not None
+        else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+    ]
+    try:
+        pid = os.posix_spawnp(command[0], command, env, file_actions=actions)
+    except FileNotFoundError:
+        raise GitError("git not found on PATH; install git and try again") from None
+    finally:
+        for descriptor in (out_write, err_write, in_read):
+            if descriptor is not None:
+                os.close(descriptor)
+
+    chunks: dict[int, list[bytes]] = {out_read: [], err_read: []}
+    poller = select.poll()
+    poller.register(out_read, select.POLLIN)
+    poller.register(err_read, select.POLLIN)
+    pending = memoryview(input_bytes) if input_bytes else memoryview(b"")
+    if in_write is not None:
+        if pending:
+            # Non-blocking, so a large input cannot stall while git waits for
+            # us to read its output.
+            os.set_blocking(in_write, False)
+            poller.register(in_write, select.POLLOUT)
+        else:
+            os.close(in_write)
+            in_write = None
+    open_reads = 2
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while open_reads or in_write is not None:
+            wait_ms = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+            events = poller.poll(wait_ms)
+            if not events and deadline is not None and time.monotonic() >= deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                raise GitError(f"git {' '.join(args[:2])} timed out after {timeout} s")
+            for descriptor, _event in events:
+                if descriptor == in_write:
+                    pending = _write_some(descriptor, pending)
+                    if not pending:
+                        poller.unregister(descriptor)
+                        os.close(descriptor)
+                        in_write = None
+                    continue
+                data = os.read(descriptor, 65536)
+                if data:
+                    chunks[descriptor].append(data)
+                else:
+                    poller.unregister(descriptor)
+                    open_reads -= 1
+    finally:
+        for descriptor in (out_read, err_read, in_write):
+            if descriptor is not None:
+                os.close(descriptor)
+    _, status = os.waitpid(pid, 0)
+    return Completed(command, os.waitstatus_to_exitcode(status), b"".join(chunks[out_read]), b"".join(chunks[err_read]))
+
+
+def _write_some(descriptor: int, pending: memoryview) -> memoryview:
+    try:
+        written = os.write(descriptor, pending[:65536])
+    except BlockingIOError:
+        return pending
+    except BrokenPipeError:
+        # git exited without reading all input; its exit code tells why.
+        return memoryview(b"")
+    return pending[written:]
+
+
+def _subprocess_run(
+    command: list[str],
+    cwd: str | os.PathLike[str] | None,
+    env: dict[str, str],
+    input_bytes: bytes | None,
+    timeout: float | None,
+    args: Sequence[str],
+) -> Completed:
+    import subprocess
+
+    try:
+        completed = subprocess.run(
+            command, cwd=cwd, env=env, input=input_bytes, capture_output=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git not found on PATH; install git and try again") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {' '.join(args[:2])} timed out after {timeout} s") from None
+    return Completed(command, completed.returncode, completed.stdout, completed.stderr)
 
 
 def output(args: Sequence[str], cwd: str | os.PathLike[str] | None = None, **kwargs) -> str:
