@@ -41,7 +41,7 @@ class Violation:
 
 @dataclass(frozen=True)
 class SquawkOptions:
-    """How squawk is run: PostgreSQL version, rule selection and its config file."""
+    """squawk settings: PostgreSQL version, rule selection and the config file."""
 
     pg_version: str | None = None
     exclude: tuple[str, ...] = ()
@@ -108,8 +108,8 @@ def lint_sql(texts: list[str], options: SquawkOptions, cwd: Path) -> list[list[V
 
 
 def _arguments(options: SquawkOptions) -> list[str]:
-    # Alembic's SQL carries its own BEGIN/COMMIT, so squawk must not assume
-    # an outer transaction even when .squawk.toml says so.
+    # Alembic's SQL contains its own BEGIN/COMMIT, so squawk must not assume
+    # an outer transaction even when .squawk.toml sets assume_in_transaction.
     arguments = ["--reporter", "json", "--no-assume-in-transaction"]
     if options.config_file is not None:
         arguments += ["--config", str(options.config_file)]
@@ -144,7 +144,7 @@ def _run(command: list[str], cwd: Path | None) -> subprocess.CompletedProcess[st
     try:
         return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=_TIMEOUT_SECONDS, check=False)
     except OSError as error:
-        raise ToolFailure(f"squawk could not be started ({command[0]}): {error.strerror or error}") from error
+        raise ToolFailure(f"squawk failed to start ({command[0]}): {error.strerror or error}") from error
     except subprocess.TimeoutExpired as error:
         raise ToolFailure(f"squawk timed out after {_TIMEOUT_SECONDS} s") from error
 

@@ -77,7 +77,7 @@ def lint_migration(
 ) -> int:
     """Render Alembic revisions to SQL offline and lint them with squawk.
 
-    PROJECT_DIR is the folder that holds alembic.ini (default:
+    PROJECT_DIR is the folder that contains alembic.ini (default:
     migrations.project_dir, else the working directory). Without --revision
     or --all, the head revisions are linted. Findings point at the Python
     line of the op.* call that emitted the SQL. --since REF, --staged and

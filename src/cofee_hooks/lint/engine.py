@@ -53,7 +53,7 @@ from cofee_hooks.squawk import SquawkOptions, Violation, find_config_file, find_
 
 @dataclass(frozen=True)
 class LintRequest:
-    """What to lint and how; `None` options fall back to the `migrations` settings.
+    """The revisions to lint and the options; `None` options fall back to the `migrations` settings.
 
     `files` selects exactly these revision files (hooks, `--files`, `--since`,
     `--staged`); otherwise `revision_ids` (`--revision`), `all_revisions`
@@ -235,8 +235,13 @@ def _select_id(histories: list[RevisionGraph], ident: str) -> _Selected:
     if found:
         paths = ", ".join(str(item.revision.path) for item in found)
         raise UserError(f"revision '{ident}' is ambiguous: it exists in several histories ({paths})")
+    # Prefer an "ambiguous" error from one history over "not found" from the others.
     ambiguous = [error for error in errors if "ambiguous" in error.message]
-    raise ambiguous[0] if ambiguous else errors[0] if errors else UserError(f"revision '{ident}' not found")
+    if ambiguous:
+        raise ambiguous[0]
+    if errors:
+        raise errors[0]
+    raise UserError(f"revision '{ident}' not found")
 
 
 def _lint_sql(
@@ -246,7 +251,7 @@ def _lint_sql(
     result: LintResult,
     worker: RenderWorker | None,
 ) -> tuple[list[RevisionContext], list[Finding]]:
-    """Render and squawk the selected revisions, using the cache where it has an answer."""
+    """Render and squawk the selected revisions, using the cached results where there are any."""
     options = _squawk_options(project, request)
     cache = _ResultCache.open(request, options)
     cached = {item.revision.revision: cache.load(item.revision) for item in selected}
@@ -281,7 +286,7 @@ class _CachedResult:
 
 
 class _ResultCache:
-    """What rendering and squawk found per revision, keyed by file content and settings."""
+    """Findings of rendering and squawk per revision, keyed by file content and settings."""
 
     def __init__(self, module: Any = None, store: Any = None, identity: str = "", settings: Any = None) -> None:
         self._module = module

@@ -37,7 +37,7 @@ _RESET = "\033[0m"
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How findings are printed: colour, and the folder paths are shown relative to."""
+    """Output settings: whether to colour, and the folder that paths are shown relative to."""
 
     colour: bool = False
     base: Path | None = None
