@@ -132,3 +132,21 @@ def test_python_option_is_used(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "migrations.python" in completed.stderr
     assert "not found" in completed.stderr
+
+
+def test_pg_version_reaches_squawk(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    path = write_revision(
+        tmp_path / "migrations" / "versions",
+        "4000dddd",
+        "3000cccc",
+        'op.add_column("users", sa.Column("locale", sa.Text(), server_default="en"))',
+    )
+    line = line_of(path, "op.add_column")
+    current = run_cli("lint-migration", "--format", "json", cwd=tmp_path, env=_env())
+    old = run_cli("lint-migration", "--format", "json", "--pg-version", "10", cwd=tmp_path, env=_env())
+    current_rules = {(f["rule"], f["line"]) for f in json.loads(current.stdout)["findings"]}
+    old_rules = {(f["rule"], f["line"]) for f in json.loads(old.stdout)["findings"]}
+    # Before PostgreSQL 11 a column default rewrote the whole table.
+    assert ("adding-field-with-default", line) not in current_rules
+    assert ("adding-field-with-default", line) in old_rules
