@@ -6,13 +6,13 @@ The hand pipeline is what an engineer runs today:
 
 It imports Alembic, SQLAlchemy, env.py and every revision module.
 `cofee-hooks lint-migration` reads the graph with `ast` and imports only the
-head revision. Both run in this process's environment, cold (the lint cache
-is off with --no-cache), alternating, several times each; the medians, their
-ratio and the median of the per-pair ratios are printed. The numbers depend
-on machine load: run it on an otherwise idle machine.
+head revision. Both run in this process's environment and cold, because
+--no-cache turns the lint cache off. They alternate, several times each, and
+the medians, their ratio and the median of the per-pair ratios are printed.
+The numbers depend on machine load: run it on an otherwise idle machine.
 Target: ratio at most 0.8.
 
-Usage: python bench/lint_migration.py [--revisions 500] [--repeat 5]
+Usage: python bench/lint_migration.py [--revisions 500] [--repeat 7]
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every model, imported so that Base.metadata knows all tables."""
+"""Every model, imported so that Base.metadata contains all tables."""
 
 from app.db import Base
 from app.models import (
