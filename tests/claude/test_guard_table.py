@@ -236,6 +236,24 @@ def test_skip_reason_names_trick(repos, git_env) -> None:
     assert "git commit -n -m x" in reason
 
 
+def test_git_alias_expanded(repos, git_env) -> None:
+    import subprocess
+
+    home = repos["home"]
+    subprocess.run(["git", "config", "--file", str(home / ".gitconfig"), "alias.ci", "commit"], check=True)
+    subprocess.run(["git", "config", "--file", str(home / ".gitconfig"), "alias.quick", "commit -n"], check=True)
+    subprocess.run(["git", "config", "--file", str(home / ".gitconfig"), "alias.shipit", "!git add -A && git commit"], check=True)
+    os.environ["HOME"] = str(home)
+    try:
+        assert judge(repos, "ok", "git ci -m docs") == "allow"
+        assert judge(repos, "staged", "git ci -m x") == "deny"
+        assert judge(repos, "ok", "git quick -m docs") == "deny"
+        assert judge(repos, "ws", "git shipit -m x") == "deny"
+        assert judge(repos, "ws", "git unknown-thing") == "allow"
+    finally:
+        (home / ".gitconfig").unlink()
+
+
 def test_other_repository_by_dash_c(repos, git_env) -> None:
     # The agent sits in the guarded workspace but commits in the unguarded repository.
     command = f"git -C {repos['plain']} commit -m x"

@@ -165,7 +165,7 @@ def _may_commit(command: str) -> bool:
         analysis = analyse(command)
     except Exception:  # noqa: BLE001 - the guard itself will run and decide
         return True
-    return bool(analysis.commits or analysis.skips)
+    return bool(analysis.commits or analysis.skips or analysis.aliases)
 
 
 def _bash_command(payload: dict[str, Any]) -> str | None:

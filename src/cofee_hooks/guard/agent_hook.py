@@ -48,9 +48,12 @@ def handle_bash(event: HookEvent, config: Any, log: Any) -> dict[str, Any] | Non
     from cofee_hooks.guard.shell import analyse
 
     analysis = analyse(command)
-    if not analysis.commits and not analysis.skips:
+    if not analysis.commits and not analysis.skips and not analysis.aliases:
         return None
     start = _start_folder(event, config)
+    _expand_aliases(analysis, start, log)
+    if not analysis.commits and not analysis.skips:
+        return None
     problems: list[str] = []
 
     for skip in analysis.skips:
@@ -74,6 +77,43 @@ def handle_bash(event: HookEvent, config: Any, log: Any) -> dict[str, Any] | Non
     if not problems:
         return None
     return deny("\n\n".join(_unique(problems)))
+
+
+def _expand_aliases(analysis: Any, start: str, log: Any, depth: int = 0) -> None:
+    """Add what git aliases in the command expand to (`git ci` with `alias.ci = commit -n`)."""
+    from cofee_hooks import git
+    from cofee_hooks.guard.shell import analyse
+
+    aliases, analysis.aliases = analysis.aliases, []
+    for alias in aliases:
+        folder = _folder_of(start, alias.location)
+        if depth > 3 or not os.path.isdir(folder):
+            continue
+        repository = _find_repository(start, alias.location)
+        env = git.git_env(repository.env if repository is not None else {})
+        completed = git.run(["config", "--get", f"alias.{alias.name}"], folder, env=env, check=False, timeout=10)
+        value = os.fsdecode(completed.stdout).strip()
+        if completed.returncode != 0 or not value:
+            continue
+        top = repository.toplevel if repository is not None else folder
+        expanded = _alias_command(value, alias, top if value.startswith("!") else folder)
+        log.info(f"git alias {alias.name!r} expands to: {expanded}")
+        inner = analyse(expanded)
+        _expand_aliases(inner, start, log, depth + 1)
+        analysis.commits.extend(inner.commits)
+        analysis.skips.extend(inner.skips)
+
+
+def _alias_command(value: str, alias: Any, folder: str) -> str:
+    import shlex
+
+    arguments = " ".join(shlex.quote(argument) if argument is not None else '"$UNKNOWN"' for argument in alias.arguments)
+    # `folder` is the top of the work tree for a shell alias (`!...`), which
+    # git runs there with the arguments appended.
+    prefix = f"cd {shlex.quote(folder)} && "
+    if value.startswith("!"):
+        return f"{prefix}{value[1:]} {arguments}"
+    return f"{prefix}git {value} {arguments}"
 
 
 def _start_folder(event: HookEvent, config: Any) -> str:

@@ -62,6 +62,21 @@ _HOOK_SKIP_ENV = {
 }
 # git subcommands that run hooks this package installs or relies on.
 _HOOK_RUNNING = {"commit", "merge", "push", "pull", "rebase", "am", "cherry-pick", "revert", "commit-tree", "update-ref"}
+# git's own commands; any other word after `git` may be an alias from the
+# configuration, which the agent guard looks up.
+_KNOWN_SUBCOMMANDS = set(
+    """add am annotate apply archive bisect blame branch bugreport bundle cat-file check-attr check-ignore
+    check-mailmap check-ref-format checkout checkout-index cherry cherry-pick citool clean clone column commit
+    commit-graph commit-tree config count-objects credential describe diagnose diff diff-files diff-index diff-tree
+    difftool fast-export fast-import fetch fetch-pack filter-branch for-each-ref for-each-repo format-patch fsck gc
+    get-tar-commit-id grep gui hash-object help hook http-backend index-pack init instaweb interpret-trailers lfs log
+    ls-files ls-remote ls-tree mailinfo mailsplit maintenance merge merge-base merge-file merge-index merge-tree
+    mergetool mktag mktree multi-pack-index mv name-rev notes pack-objects pack-refs patch-id prune prune-packed
+    pull push range-diff read-tree rebase reflog remote repack replace request-pull rerere reset restore rev-list
+    rev-parse revert rm send-email shortlog show show-branch show-index show-ref sparse-checkout stage stash status
+    stripspace submodule svn switch symbolic-ref tag unpack-file unpack-objects update-index update-ref
+    update-server-info var verify-commit verify-pack verify-tag version whatchanged worktree write-tree""".split()
+)
 _COMMIT_VALUE_SHORT = set("mFCct")
 _COMMIT_VALUE_LONG = {
     "--message", "--file", "--reuse-message", "--reedit-message", "--template", "--author", "--date",
@@ -155,11 +170,18 @@ class HookSkip(_Record):
     _fields = (("reason", _REQUIRED), ("text", _REQUIRED), ("location", Location))
 
 
+class AliasCall(_Record):
+    """A git call whose subcommand is not a git command, so possibly an alias from the configuration."""
+
+    __slots__ = ("location", "name", "arguments")
+    _fields = (("location", _REQUIRED), ("name", _REQUIRED), ("arguments", list))
+
+
 class Analysis(_Record):
     """Everything found in one command line."""
 
-    __slots__ = ("commits", "skips", "git_calls")
-    _fields = (("commits", list), ("skips", list), ("git_calls", 0))
+    __slots__ = ("commits", "skips", "aliases", "git_calls")
+    _fields = (("commits", list), ("skips", list), ("aliases", list), ("git_calls", 0))
 
 
 def analyse(command: str, environ: dict[str, str] | None = None) -> Analysis:
@@ -841,6 +863,8 @@ def _analyse_git(argv, values, env, analysis: Analysis, state: _State, depth: in
         step = _parse_unstaging(subcommand, arguments, location)
         if step is not None:
             state.staged.append(step)
+    elif subcommand not in _KNOWN_SUBCOMMANDS:
+        analysis.aliases.append(AliasCall(location, subcommand, list(arguments)))
 
 
 def _set_location_option(location: Location, option: str, argument: str | None, state: _State) -> None:
