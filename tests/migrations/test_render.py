@@ -244,3 +244,13 @@ def test_use_env_failure_is_unrenderable(tmp_path: Path) -> None:
     assert not rendering.ok
     assert "failed with exit code" in rendering.error
     assert "no_such_module_here" in rendering.error
+
+
+def test_sys_exit_in_one_revision_spares_others(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    versions = tmp_path / "migrations" / "versions"
+    write_revision(versions, "a0000001", None, 'import sys\nsys.exit("stop here")')
+    write_revision(versions, "b0000002", "a0000001", 'op.create_table("b", sa.Column("id", sa.Integer()))')
+    renderings = _render(tmp_path, "a0000001", "b0000002")
+    assert renderings["a0000001"].error.startswith("upgrade() raised SystemExit at line")
+    assert renderings["b0000002"].ok

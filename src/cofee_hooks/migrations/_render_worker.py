@@ -121,7 +121,7 @@ def _render(item: dict) -> dict:
         return _failure(item, recorder, reason, _line_in(error, path))
     except NeedsDatabase as error:
         return _failure(item, recorder, str(error), _line_in(error, path))
-    except Exception as error:  # noqa: BLE001 - every failure becomes a finding with its reason
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - every failure becomes a finding with its reason
         line = _line_in(error, path)
         where = f" at line {line}" if line else ""
         reason = f"upgrade() raised {type(error).__name__}{where}: {_one_line(error)}"
