@@ -15,7 +15,7 @@ import os
 import re
 import shlex
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,6 @@ class AlembicProject:
     recursive: bool = False
     prepend_sys_path: tuple[Path, ...] = ()
     ini_section: str = "alembic"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def find_project(
@@ -81,7 +80,7 @@ def find_project(
 def find_project_for_file(path: Path, settings: dict[str, Any], config_root: Path) -> AlembicProject:
     """Locate the project of one revision file by walking up to the nearest alembic.ini.
 
-    The configured `migrations.project_dir` wins when it is set.
+    A configured `migrations.project_dir` or `migrations.versions_dirs` wins.
     """
     if settings.get("project_dir") or settings.get("versions_dirs"):
         return find_project(None, settings, config_root)

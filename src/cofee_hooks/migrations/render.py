@@ -4,7 +4,7 @@ Alembic and SQLAlchemy are never imported here. Offline rendering runs
 `_render_worker.py` under the project's interpreter, which imports only the
 selected revision modules and runs their `upgrade()`; several revisions share
 one worker process to pay the import cost once. `render_with_env` instead runs
-the project's own Alembic command (`upgrade PARENTS:REV --sql`), for projects
+the project's own Alembic command (`upgrade PARENT:REV --sql`), for projects
 whose env.py changes how SQL is rendered.
 """
 
@@ -190,7 +190,7 @@ def render_with_env(
     alembic_command: str,
     timeout: int,
 ) -> Rendering:
-    """Render one revision through the project's own `alembic upgrade PARENTS:REV --sql`.
+    """Render one revision through the project's own `alembic upgrade PARENT:REV --sql`.
 
     env.py runs, so whatever it configures applies. The alembic_version
     statements are removed; every statement maps to the `def upgrade` line
