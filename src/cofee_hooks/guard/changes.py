@@ -71,6 +71,9 @@ def staged_changes(cwd: str | None = None, *, merge_heads_from_env: bool = False
     `merge_heads_from_env`, from the `GITHEAD_<oid>` variables `git merge`
     exports to its pre-merge-commit hook (MERGE_HEAD is not written yet then).
     """
+    shortcut = _staged_shortcut(cwd, merge_heads_from_env)
+    if shortcut is not None:
+        return shortcut
     head, merge_head_file = git.head_and_merge_head_path(cwd)
     base = head if head is not None else git.empty_tree(cwd)
     others: list[str] = []
@@ -86,6 +89,24 @@ def staged_changes(cwd: str | None = None, *, merge_heads_from_env: bool = False
             differing = _paths(parse_raw(git.diff_index_cached(parent, cwd, renames=False)))
             changes = [change for change in changes if change.path in differing]
     return _with_symlink_targets(changes, cwd)
+
+
+def _staged_shortcut(cwd: str | None, merge_heads_from_env: bool) -> list[Change] | None:
+    # One git call instead of two for the usual commit: a plain `.git` folder
+    # at `cwd`, no GIT_DIR redirect, no merge in progress and a HEAD to diff
+    # against. Anything else (worktree, submodule, first commit, merge) takes
+    # the general path, which asks git where MERGE_HEAD lives.
+    folder = os.getcwd() if cwd is None else cwd
+    git_dir = os.path.join(folder, ".git")
+    if "GIT_DIR" in os.environ or not os.path.isdir(git_dir):
+        return None
+    if os.path.exists(os.path.join(git_dir, "MERGE_HEAD")) or (merge_heads_from_env and _env_merge_heads()):
+        return None
+    try:
+        data = git.diff_index_cached("HEAD", cwd)
+    except git.GitError:
+        return None  # no HEAD yet, most likely; the general path tells
+    return _with_symlink_targets(parse_raw(data), cwd)
 
 
 def commit_changes(commit: str, parents: list[str], cwd: str | None = None) -> list[Change]:

@@ -23,10 +23,15 @@ from cofee_hooks.guard.hook import HOOK_NAMES
 MARKER = "# cofee-hooks: managed git hook"
 BACKUP_SUFFIX = ".cofee-hooks-backup"
 
-# Run by the hook script with `python -c`. It reports a missing package in one
-# line instead of a traceback, and the hook then refuses (fails closed).
+# Run by the hook script with `python -I -S -c`: -I keeps the repository being
+# committed to (and PYTHONPATH) off sys.path, so a folder named cofee_hooks in
+# it cannot stand in for the guard; -S skips site start-up, which costs more
+# than the guard's own work, so the folders the package and PyYAML (needed
+# when the configuration changed) were installed in are listed explicitly.
+# A missing package is reported in one line and the hook refuses.
 _LAUNCHER = (
     "import sys\n"
+    "sys.path[:0] = {paths!r}\n"
     "try:\n"
     "    from cofee_hooks.guard.hook import main\n"
     "except ImportError as error:\n"
@@ -38,17 +43,22 @@ _LAUNCHER = (
 )
 
 
-def install_git_hooks(directory: Path | str, *, python: str | None = None) -> list[str]:
+def install_git_hooks(
+    directory: Path | str, *, python: str | None = None, import_paths: list[str] | None = None
+) -> list[str]:
     """Install the guard's git hooks for the repository at `directory`; return one line per hook.
 
-    `python` is the interpreter the hooks run (default: the current one).
-    Raises `UserError` when a foreign hook and an old backup would collide.
+    `python` is the interpreter the hooks run and `import_paths` the folders
+    they import the package from (default: the current interpreter and the
+    folders it found the package in). Raises `UserError` when a foreign hook
+    and an old backup would collide.
     """
+    paths = import_paths if import_paths is not None else _import_paths()
     hooks_dir = _hooks_dir(directory)
     os.makedirs(hooks_dir, exist_ok=True)
     lines = []
     for name in HOOK_NAMES:
-        lines.append(_install_one(hooks_dir, name, hook_script(name, python or sys.executable)))
+        lines.append(_install_one(hooks_dir, name, hook_script(name, python or sys.executable, paths)))
     return lines
 
 
@@ -58,16 +68,17 @@ def uninstall_git_hooks(directory: Path | str) -> list[str]:
     return [_uninstall_one(hooks_dir, name) for name in HOOK_NAMES]
 
 
-def hook_script(name: str, python: str) -> str:
-    """Return the shell script installed as hook `name`, pinned to the interpreter `python`."""
-    flags = _interpreter_flags()
+def hook_script(name: str, python: str, import_paths: list[str]) -> str:
+    """Return the shell script installed as hook `name`, pinned to `python` and `import_paths`."""
+    launcher = _LAUNCHER.format(paths=list(import_paths))
     backup = f'"$hook_dir/{name}{BACKUP_SUFFIX}"'
-    run_guard = f'"$python" {flags} -c {shlex.quote(_LAUNCHER)} {name} "$@"'
+    run_guard = f'"$python" -I -S -c {shlex.quote(launcher)} {name} "$@"'
     lines = [
         "#!/bin/sh",
         f"{MARKER}; `cofee-hooks uninstall --git` removes it.",
         f"# A hook that was here before is kept as {name}{BACKUP_SUFFIX} and runs first.",
-        'hook_dir=$(dirname -- "$0")',
+        # Parameter expansion rather than $(dirname): no extra process per commit.
+        'case "$0" in */*) hook_dir=${0%/*} ;; *) hook_dir=. ;; esac',
         f"python={shlex.quote(python)}",
         'if [ ! -x "$python" ]; then',
         f'    echo "cofee-hooks: interpreter $python not found; reinstall cofee-hooks and run cofee-hooks install --git ({name} refused)" >&2',
@@ -164,14 +175,17 @@ def _write_executable(path: str, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _interpreter_flags() -> str:
-    # -I keeps the repository being committed to (and PYTHONPATH) off sys.path,
-    # so a folder named cofee_hooks in it cannot replace the guard. A package
-    # installed with `pip install --user` lives in the user site, which -I
-    # would hide; then only the environment variables are ignored (-E).
+def _import_paths() -> list[str]:
+    # The folder holding the cofee_hooks package (an editable install adds it
+    # through a .pth file, which -S skips), then the site-packages folders.
     import cofee_hooks
 
-    user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else None
-    if user_site and os.path.abspath(cofee_hooks.__file__).startswith(os.path.abspath(user_site) + os.sep):
-        return "-E"
-    return "-I"
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(cofee_hooks.__file__)))
+    paths = [package_parent]
+    folders = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    for folder in folders:
+        if os.path.isdir(folder) and folder not in paths:
+            paths.append(folder)
+    return paths
