@@ -48,6 +48,9 @@ _WORDS = (
         "git", "commit", "-m", "x", "-a", "-am", "--no-verify", "-n", "add", ".", "&&", ";", "|", "||", "(", ")",
         "bash", "-c", "'", '"', "$(", "`", "cd", "src", "HUSKY=0", "-C", "/tmp", "<<EOF", "EOF", "\n", "\\",
         "update-ref", "refs/heads/main", "commit-tree", "-c", "core.hooksPath=/x", "env", "xargs", "{}", "$'\\x67it'",
+        "--config-env", "--git-dir", "--work-tree=", "reset", "restore", "--staged", "mv", "rm", "find", "-exec",
+        "+", "pushd", "popd", "export", "eval", "sudo", "-u", "timeout", "10", "${X:-y}", "$HOME", "~", "--",
+        "--pathspec-from-file", "-", "-i", "--only", "--amend", "push", "--no-verify", "ci", "2>&1", ">", "<",
     ]
 )
 shell_words = st.sampled_from(_WORDS)

@@ -332,7 +332,12 @@ def _staging_changes(step: Any, repository: _Repository, folder: str) -> list[An
         options.append("--exclude-standard")
     changes = []
     for tag, path in _ls_files(repository, folder, options, pathspecs):
-        status = "D" if mode == "rm" or tag == "R" else ("A" if tag == "?" else "M")
+        if mode == "rm" or tag == "R":
+            status = "D"
+        elif tag == "?":
+            status = "A"
+        else:
+            status = "M"
         changes.append(Change(status, path))
     return changes
 

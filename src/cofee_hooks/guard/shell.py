@@ -125,7 +125,7 @@ class _Record:
 
 
 class Location(_Record):
-    """Where a git call runs: folder (relative to the start folder, None when unknown) and git settings."""
+    """Place of a git call: its folder (relative to the start folder, None when unknown) and git settings."""
 
     __slots__ = ("directory", "git_dir", "work_tree", "index_file")
     _fields = (("directory", ""), ("git_dir", None), ("work_tree", None), ("index_file", None))
@@ -185,7 +185,7 @@ class Analysis(_Record):
 
 
 def analyse(command: str, environ: dict[str, str] | None = None) -> Analysis:
-    """Analyse a Bash command line; never raises on odd input."""
+    """Analyse a Bash command line; odd input gives a partial result, not an exception (property-tested)."""
     analysis = Analysis()
     state = _State(Location(), {}, environ if environ is not None else dict(os.environ))
     _analyse_script(command, analysis, state, 0)
@@ -813,9 +813,13 @@ def _analyse_git(argv, values, env, analysis: Analysis, state: _State, depth: in
             config_options.append(values[index + 1] or "\0unknown")
             index += 2
         elif value.startswith("--config-env"):
-            option = value.partition("=")[2] if "=" in value else (values[index + 1] or "" if index + 1 < len(values) else "")
+            if "=" in value:
+                option = value.partition("=")[2]
+                index += 1
+            else:
+                option = (values[index + 1] if index + 1 < len(values) else "") or ""
+                index += 2
             config_options.append(option)
-            index += 1 if "=" in value else 2
         elif value in ("--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--list-cmds") and index + 1 < len(values):
             _set_location_option(location, value, values[index + 1], state)
             index += 2
