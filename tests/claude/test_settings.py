@@ -166,3 +166,11 @@ def test_local_settings_kept_out_of_git(tmp_path: Path, git_env) -> None:
     assert ".claude/settings.json" in status.stdout
     assert ".claude/hooks/cofee_hooks_entry.py" in status.stdout
     assert "settings.local.json" not in status.stdout
+    (tmp_path / ".claude" / "logs").mkdir()
+    (tmp_path / ".claude" / "logs" / "cofee-hooks.log").write_text("x\n")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "logs" not in status.stdout
+    install_claude_hooks(tmp_path)
+    exclude = (tmp_path / ".git" / "info" / "exclude").read_text()
+    assert exclude.count("/.claude/settings.local.json") == 1
+    assert exclude.count("/.claude/logs/") == 1

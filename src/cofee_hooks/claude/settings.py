@@ -70,9 +70,11 @@ def install_claude_hooks(directory: Path) -> list[str]:
     lines.append(_write_if_changed(settings_path, settings, updated, "hook entries"))
     updated_local = _with_local_env(local)
     lines.append(_write_if_changed(local_path, local, updated_local, f"interpreter {sys.executable}"))
-    excluded = _exclude_from_git(directory, local_path)
-    if excluded:
-        lines.append(excluded)
+    # The default hook log folder is machine-specific too.
+    for path, folder in ((local_path, False), (claude / "logs", True)):
+        excluded = _exclude_from_git(directory, path, folder)
+        if excluded:
+            lines.append(excluded)
     return lines
 
 
@@ -332,22 +334,25 @@ def _format_like(path: Path, value: dict[str, Any]) -> str:
     return text + "\n" if final_newline else text
 
 
-def _exclude_from_git(directory: Path, local_path: Path) -> str | None:
-    """Keep the machine-specific settings file out of git, without touching committed files."""
+def _exclude_from_git(directory: Path, path: Path, folder: bool = False) -> str | None:
+    """Keep a machine-specific file or folder out of git via `.git/info/exclude`, touching no committed file.
+
+    Returns the line to report, or None when git already ignores `path` or
+    `directory` is not in a git repository.
+    """
     from cofee_hooks import git
 
+    probe = path / "probe" if folder else path
     try:
-        ignored = git.run(["check-ignore", "-q", "--", str(local_path)], directory, check=False, timeout=10)
-        if ignored.returncode == 0:
-            return None
+        ignored = git.run(["check-ignore", "-q", "--no-index", "--", str(probe)], directory, check=False, timeout=10)
         if ignored.returncode != 1:
-            return None  # not a git repository
+            return None  # 0: already ignored; 128: not a git repository
         exclude = Path(git.output(["rev-parse", "--git-path", "info/exclude"], directory, timeout=10))
+        toplevel = Path(git.output(["rev-parse", "--show-toplevel"], directory, timeout=10))
     except git.GitError:
         return None
     exclude = exclude if exclude.is_absolute() else directory / exclude
-    toplevel = Path(git.output(["rev-parse", "--show-toplevel"], directory, timeout=10))
-    relative = local_path.resolve().relative_to(toplevel.resolve()).as_posix()
+    relative = path.resolve().relative_to(toplevel.resolve()).as_posix() + ("/" if folder else "")
     exclude.parent.mkdir(parents=True, exist_ok=True)
     existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
     separator = "" if not existing or existing.endswith("\n") else "\n"
