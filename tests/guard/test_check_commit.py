@@ -135,3 +135,18 @@ def test_config_option(repo: Repo, tmp_path: Path) -> None:
     repo.git("add", "src/app.py")
     result = run_cli("check-commit", "--config", str(other), cwd=repo.path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pre_commit_manifest_is_valid() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    manifest = REPO_ROOT / ".pre-commit-hooks.yaml"
+    pre_commit = Path(sys.executable).with_name("pre-commit")
+    result = subprocess.run([str(pre_commit), "validate-manifest", str(manifest)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = manifest.read_text(encoding="utf-8")
+    assert "id: cofee-hooks-guard" in text
+    assert "id: cofee-hooks-lint-migration" in text

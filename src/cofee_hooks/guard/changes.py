@@ -105,7 +105,7 @@ def _staged_shortcut(cwd: str | None, merge_heads_from_env: bool) -> list[Change
     try:
         data = git.diff_index_cached("HEAD", cwd)
     except git.GitError:
-        return None  # no HEAD yet, most likely; the general path tells
+        return None  # most likely no HEAD yet, which the general path handles
     return _with_symlink_targets(parse_raw(data), cwd)
 
 

@@ -23,12 +23,12 @@ from cofee_hooks.guard.hook import HOOK_NAMES
 MARKER = "# cofee-hooks: managed git hook"
 BACKUP_SUFFIX = ".cofee-hooks-backup"
 
-# Run by the hook script with `python -I -S -c`: -I keeps the repository being
+# Run by the hook script with `python -I -S -c`. -I keeps the repository being
 # committed to (and PYTHONPATH) off sys.path, so a folder named cofee_hooks in
-# it cannot stand in for the guard; -S skips site start-up, which costs more
-# than the guard's own work, so the folders the package and PyYAML (needed
-# when the configuration changed) were installed in are listed explicitly.
-# A missing package is reported in one line and the hook refuses.
+# it cannot stand in for the guard. -S skips site start-up, which costs more
+# than the guard's own work, so the launcher lists the folders of the package
+# and of PyYAML (needed when the configuration changed) itself. A missing
+# package is reported in one line and the hook fails.
 _LAUNCHER = (
     "import sys\n"
     "sys.path[:0] = {paths!r}\n"
