@@ -1,6 +1,6 @@
 """Findings in the formats CI systems read: SARIF 2.1.0, GitHub workflow commands, GitLab Code Quality.
 
-This module knows nothing about the checks: it takes findings and the rule
+This module does not depend on the checks: it takes findings and the rule
 catalogue. Paths are written relative to `root` (the repository) when the
 finding's file lies under it, with `/` separators, as CI systems expect.
 
@@ -228,7 +228,7 @@ def _escape_property(value: str) -> str:
 
 # Adapters for the format registry in `cofee_hooks.lint.report`: each takes a
 # LintResult and ReportOptions. Paths are written relative to `options.base`,
-# else to the working directory, which in CI is the repository root.
+# else to the working directory (in CI, usually the repository root).
 
 
 def format_sarif(result: Any, options: Any) -> str:
