@@ -110,7 +110,11 @@ def open_cache(root: Path, folder: str | None = DEFAULT_FOLDER, enabled: bool = 
 
 
 def cache_key(content: bytes, squawk_identity: str, settings: Mapping[str, Any]) -> str:
-    """Return the key of one revision file's results (a SHA-256 hex digest)."""
+    """Return the key of one revision file's results (a SHA-256 hex digest).
+
+    NOTE: application modules that the revision imports are not part of the
+    key; after changing them, delete the cache folder or run with --no-cache.
+    """
     material = {
         "format": CACHE_FORMAT,
         "package": __version__,

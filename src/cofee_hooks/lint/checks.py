@@ -418,6 +418,7 @@ def _check_foreign_keys(context: _Context, operations: _Operations, ancestors: A
 
 
 def _indexes_of_ancestors(ancestors: Ancestors, tables: set[str]) -> dict[str, list[tuple[str, ...]]]:
+    # NOTE: an index that a later revision dropped (op.drop_index) still counts here.
     items = ancestors() if callable(ancestors) else ancestors
     indexes: dict[str, list[tuple[str, ...]]] = {}
     for item in items:
