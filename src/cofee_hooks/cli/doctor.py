@@ -138,7 +138,9 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
         "cwd": str(project),
         "hook_event_name": "PreToolUse",
         "tool_name": "Bash",
-        "tool_input": {"command": "git status", "description": "Show the work tree status"},
+        # A dry run reaches the commit guard (imports, configuration, shell
+        # analysis) but is never judged, so it must pass with no output.
+        "tool_input": {"command": "git commit --dry-run -m doctor", "description": "Check what would be committed"},
         "tool_use_id": "toolu_doctor",
     }
     try:
@@ -156,10 +158,10 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
     stdout = completed.stdout.strip()
     if completed.returncode != 0:
         detail = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
-        return [CheckResult("entry point", ERROR, f"a 'git status' Bash call was blocked: {detail}")]
+        return [CheckResult("entry point", ERROR, f"a 'git commit --dry-run' Bash call was blocked: {detail}")]
     if stdout:
-        return [CheckResult("entry point", ERROR, f"a 'git status' Bash call got an unexpected answer: {stdout[:200]}")]
-    return [CheckResult("entry point", OK, f"a PreToolUse Bash payload (git status) passed through {SCRIPT_RELATIVE}")]
+        return [CheckResult("entry point", ERROR, f"a 'git commit --dry-run' Bash call got unexpected output: {stdout[:200]}")]
+    return [CheckResult("entry point", OK, f"a PreToolUse Bash payload (git commit --dry-run) passed through {SCRIPT_RELATIVE}")]
 
 
 def check_squawk(context: DoctorContext) -> list[CheckResult]:
