@@ -10,7 +10,12 @@ with `os.posix_spawnp` where the platform has it (see `_spawn`).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+
+# Annotations only: importing collections.abc at run time would load the
+# collections package, which a git hook does not otherwise need.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 from cofee_hooks.errors import ToolFailure
 

@@ -80,7 +80,7 @@ def test_invalid_yaml_reports_line(tmp_path: Path):
 def test_fast_cache_rebuilt_when_yaml_changes(tmp_path: Path):
     path = write_config(tmp_path, "migrations:\n  fail_on: error\n")
     assert load_fast(str(tmp_path)).values["migrations"]["fail_on"] == "error"
-    cache = tmp_path / ".cofee-hooks-cache" / "config.json"
+    cache = tmp_path / ".cofee-hooks-cache" / "config.marshal"
     assert cache.is_file()
     path.write_text("migrations:\n  fail_on: never  # changed size too\n", encoding="utf-8")
     assert load_fast(str(tmp_path)).values["migrations"]["fail_on"] == "never"
@@ -88,9 +88,9 @@ def test_fast_cache_rebuilt_when_yaml_changes(tmp_path: Path):
 
 def test_fast_cache_corrupt_is_rebuilt(tmp_path: Path):
     write_config(tmp_path, "memory:\n  main_agent: lead\n")
-    cache = tmp_path / ".cofee-hooks-cache" / "config.json"
+    cache = tmp_path / ".cofee-hooks-cache" / "config.marshal"
     cache.parent.mkdir()
-    cache.write_text("{not json", encoding="utf-8")
+    cache.write_bytes(b"{not marshal data")
     assert load_fast(str(tmp_path)).values["memory"]["main_agent"] == "lead"
 
 
@@ -101,3 +101,16 @@ def test_cli_version_and_unknown_command():
     completed = run_cli("no-such-command")
     assert completed.returncode == 2
     assert "No such command" in completed.stderr
+
+
+def test_fast_cache_from_other_python_is_rebuilt(tmp_path: Path):
+    import marshal
+
+    write_config(tmp_path, "memory:\n  main_agent: lead\n")
+    load_fast(str(tmp_path))
+    cache = tmp_path / ".cofee-hooks-cache" / "config.marshal"
+    payload = marshal.loads(cache.read_bytes())
+    payload["python"] = "cpython-00-0"
+    payload["values"]["memory"]["main_agent"] = "stale"
+    cache.write_bytes(marshal.dumps(payload))
+    assert load_fast(str(tmp_path)).values["memory"]["main_agent"] == "lead"

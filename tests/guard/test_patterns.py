@@ -84,3 +84,27 @@ def test_invalid_pattern(text: str) -> None:
 
 def test_compile_is_cached() -> None:
     assert compile_patterns(("*.md", "docs/")) is compile_patterns(("*.md", "docs/"))
+
+
+PATHS = [
+    "README.md", "docs", "docs/a.md", "docs/api/x.py", "sub/docs/a.py", "a.md/b.py", "x/CLAUDE.md",
+    "CLAUDE.md", ".claude/settings.json", "src/.claude", "docsx/a", "md", "x.md", "deep/er/y.md",
+]
+
+
+@pytest.mark.parametrize("text", ["*.md", "docs/", "/docs", "docs", "CLAUDE.md", ".claude/", "docs/api", "/CLAUDE.md", "*.md/"])
+def test_string_matcher_agrees_with_regex(text: str) -> None:
+    import re
+
+    from cofee_hooks.guard import patterns
+
+    fast = compile_pattern(text)
+    body = text.rstrip("/")
+    anchored = "/" in body
+    prefix = "" if anchored else "(?:.*/)?"
+    expression = re.compile(f"{prefix}{patterns._translate(body.lstrip('/'))}(?P<rest>/.*)?\\Z", re.DOTALL)
+    slow = patterns.Pattern(text, False, fast.folder_only, "regex", expression)
+    assert fast._kind != "regex"
+    for path in PATHS:
+        for is_folder in (False, True):
+            assert fast.matches(path, is_folder) == slow.matches(path, is_folder), (path, is_folder)

@@ -1,14 +1,20 @@
-"""Configuration for hooks, served from a JSON copy so the hot path skips PyYAML.
+"""Configuration for hooks, served from a cached copy so the hot path skips PyYAML.
 
 The copy lives in the cache folder next to the configuration and records the
 YAML file's size and modification time; it is rebuilt (with PyYAML, once)
 whenever those change. A missing or corrupt copy is rebuilt, never an error.
+
+The copy is written with `marshal`, which is built into the interpreter:
+importing `json` pulls in `re` and `enum`, which cost a git hook more than
+its whole check. marshal's format depends on the Python version, so the copy
+records it and another interpreter rebuilds the copy.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
+import sys
 
 # Hooks import this module on every call: `typing` and `pathlib` would add
 # milliseconds for names that only annotations use.
@@ -18,8 +24,9 @@ if TYPE_CHECKING:
 
 CONFIG_RELATIVE_PATH = os.path.join(".claude", "cofee-hooks.yaml")
 CACHE_FOLDER = ".cofee-hooks-cache"
-CACHE_NAME = "config.json"
-_FORMAT = 1
+CACHE_NAME = "config.marshal"
+_FORMAT = 2
+_PYTHON = f"{sys.implementation.cache_tag}-{marshal.version}"
 
 
 class FastConfig:
@@ -71,14 +78,18 @@ def load_fast(start: str) -> FastConfig:
 
 
 def _read_cache(cache_file: str, config_file: str, stamp: list[int]) -> dict[str, Any] | None:
+    # NOTE: marshal is not hardened against crafted input; the copy is only
+    # ever written by this module, into a folder that git ignores.
     try:
-        with open(cache_file, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
+        with open(cache_file, "rb") as handle:
+            data = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
         return None
     if not isinstance(data, dict):
         return None
-    if data.get("format") != _FORMAT or data.get("source") != config_file or data.get("stamp") != stamp:
+    if data.get("format") != _FORMAT or data.get("python") != _PYTHON:
+        return None
+    if data.get("source") != config_file or data.get("stamp") != stamp:
         return None
     values = data.get("values")
     return values if isinstance(values, dict) else None
@@ -90,19 +101,19 @@ def _rebuild(config_file: str, cache_file: str, stamp: list[int]) -> dict[str, A
     from cofee_hooks.config.loader import read_yaml, values_from_document
 
     values = values_from_document(read_yaml(Path(config_file)), config_file)
-    payload = {"format": _FORMAT, "source": config_file, "stamp": stamp, "values": values}
-    _write_atomically(cache_file, json.dumps(payload))
+    payload = {"format": _FORMAT, "python": _PYTHON, "source": config_file, "stamp": stamp, "values": values}
+    _write_atomically(cache_file, marshal.dumps(payload))
     return values
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_atomically(path: str, data: bytes) -> None:
     # The cache is an optimisation: a read-only project just goes without it.
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         _ensure_gitignore(os.path.dirname(path))
         temporary = f"{path}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, path)
     except OSError:
         pass

@@ -10,9 +10,13 @@ guard fails closed.
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Sequence
+
+# Annotations only: importing collections.abc at run time would load the
+# collections package, which a git hook does not otherwise need.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 from cofee_hooks import git
 from cofee_hooks.config.fast import FastConfig, load_fast
@@ -22,7 +26,6 @@ from cofee_hooks.guard.policy import Change, Policy, Verdict, decide, display_pa
 
 HOOK_NAMES = ("pre-commit", "pre-merge-commit", "pre-push")
 CONFIG_PARTS = (".claude", "cofee-hooks.yaml")
-_ZERO_OID = re.compile(r"^0+$")
 
 # Exit codes of `cofee-hooks lint-migration` and what each means for the commit.
 _LINT_OUTCOMES = {
@@ -142,6 +145,9 @@ def _pre_commit(hook: str) -> int:
 
 
 def _lint_staged_revisions(config: FastConfig, changes: Sequence[Change], toplevel: str) -> int:
+    # Most commits stage no Python file at all: then not even alembic.ini is read.
+    if not any(change.path.endswith(".py") and change.status != "D" for change in changes):
+        return 0
     revisions = staged_revision_files(changes, versions_prefixes(config))
     if not revisions:
         return 0
@@ -195,9 +201,9 @@ def _push_ranges(stdin_text: str, remote: str, cwd: str) -> list[list[str]]:
         if len(fields) != 4:
             continue
         _local_ref, local_oid, _remote_ref, remote_oid = fields
-        if _ZERO_OID.match(local_oid):
+        if _is_zero_oid(local_oid):
             continue  # deleting a remote branch adds no commits
-        if not _ZERO_OID.match(remote_oid) and git.commit_exists(remote_oid, cwd):
+        if not _is_zero_oid(remote_oid) and git.commit_exists(remote_oid, cwd):
             ranges.append([f"{remote_oid}..{local_oid}"])
         else:
             # A new branch, or a remote tip this clone has not fetched: every
@@ -207,7 +213,14 @@ def _push_ranges(stdin_text: str, remote: str, cwd: str) -> list[list[str]]:
     return ranges
 
 
+def _is_zero_oid(oid: str) -> bool:
+    # git writes an all-zero object id for a ref that does not exist on one side.
+    return not oid.strip("0")
+
+
 def _versions_from_ini(ini_path: str) -> list[str]:
+    if not os.path.isfile(ini_path):
+        return []
     import configparser
 
     parser = configparser.ConfigParser(defaults={"here": os.path.dirname(os.path.abspath(ini_path))})
@@ -251,7 +264,7 @@ def _split_locations(value: str, separator: str | None) -> list[str]:
     elif separator in (":", ";", ","):
         parts = value.split(separator)
     else:
-        parts = re.split(r"[\s,]+", value)
+        parts = value.replace(",", " ").split()
     return [part.strip() for part in parts if part.strip()]
 
 

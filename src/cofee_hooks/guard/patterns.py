@@ -21,31 +21,42 @@ separators, case-sensitively:
 
 from __future__ import annotations
 
-import functools
-import re
-
 
 class PatternError(ValueError):
     """A pattern that cannot be compiled, e.g. an empty one or a lone `!`."""
 
 
 class Pattern:
-    """One compiled pattern: its source text, whether it is negated, and its expression."""
+    """One compiled pattern: its source text, whether it is negated, and how it matches.
 
-    __slots__ = ("text", "negated", "folder_only", "_regex")
+    Most patterns are a literal or `*.ext`, which plain string tests decide;
+    only the others are compiled to a regular expression. The git hook skips
+    importing `re` that way, which costs more than the whole decision.
+    """
 
-    def __init__(self, text: str, negated: bool, folder_only: bool, regex: re.Pattern[str]) -> None:
+    __slots__ = ("text", "negated", "folder_only", "_kind", "_operand")
+
+    def __init__(self, text: str, negated: bool, folder_only: bool, kind: str, operand) -> None:
         self.text = text
         self.negated = negated
         self.folder_only = folder_only
-        self._regex = regex
+        self._kind = kind
+        self._operand = operand
 
     def __repr__(self) -> str:
         return f"Pattern({self.text!r})"
 
     def matches(self, path: str, is_folder: bool = False) -> bool:
         """Return True when the pattern covers `path` or a folder above it."""
-        match = self._regex.match(path)
+        kind = self._kind
+        if kind == "prefix":
+            # An anchored literal: the path itself or a folder at the root.
+            if path == self._operand:
+                return not self.folder_only or is_folder
+            return path.startswith(self._operand + "/")
+        if kind in ("segment", "suffix"):
+            return self._matches_a_segment(path, is_folder)
+        match = self._operand.match(path)
         if match is None:
             return False
         if not self.folder_only:
@@ -53,6 +64,17 @@ class Pattern:
         # A folder-only pattern covers the path when it matched a folder
         # above it (something follows), or the path itself is a folder.
         return match.group("rest") is not None or is_folder
+
+    def _matches_a_segment(self, path: str, is_folder: bool) -> bool:
+        # An unanchored one-segment pattern: any folder on the way, or the name.
+        segments = path.split("/")
+        last = len(segments) - 1
+        operand = self._operand
+        for index, segment in enumerate(segments):
+            hit = segment == operand if self._kind == "segment" else segment.endswith(operand)
+            if hit and (not self.folder_only or index < last or is_folder):
+                return True
+        return False
 
 
 class PatternList:
@@ -74,10 +96,19 @@ class PatternList:
         return bool(self.patterns)
 
 
-@functools.lru_cache(maxsize=64)
+# Compiled lists by their texts; a plain dict, because functools costs the git
+# hook an import of collections and more.
+_COMPILED: dict[tuple[str, ...], PatternList] = {}
+
+
 def compile_patterns(texts: tuple[str, ...]) -> PatternList:
     """Compile a tuple of pattern texts (cached, so each list is compiled once per process)."""
-    return PatternList(tuple(compile_pattern(text) for text in texts))
+    compiled = _COMPILED.get(texts)
+    if compiled is None:
+        if len(_COMPILED) >= 64:
+            _COMPILED.clear()
+        compiled = _COMPILED[texts] = PatternList(tuple(compile_pattern(text) for text in texts))
+    return compiled
 
 
 def compile_pattern(text: str) -> Pattern:
@@ -94,12 +125,26 @@ def compile_pattern(text: str) -> Pattern:
     body = body.lstrip("/")
     if not body:
         raise PatternError(f"invalid pattern {text!r}: '/' alone would match the whole repository")
+    return Pattern(text, negated, folder_only, *_matcher(body, anchored))
+
+
+def _matcher(body: str, anchored: bool) -> tuple[str, object]:
+    wildcard = any(char in body for char in "*?[\\")
+    if not wildcard:
+        return ("prefix" if anchored else "segment"), body
+    suffix = body[1:]
+    if not anchored and body.startswith("*") and not any(char in suffix for char in "*?[\\"):
+        return "suffix", suffix
+    import re
+
     prefix = "" if anchored else "(?:.*/)?"
     expression = f"{prefix}{_translate(body)}(?P<rest>/.*)?\\Z"
-    return Pattern(text, negated, folder_only, re.compile(expression, re.DOTALL))
+    return "regex", re.compile(expression, re.DOTALL)
 
 
 def _translate(body: str) -> str:
+    import re
+
     parts: list[str] = []
     index = 0
     length = len(body)
@@ -146,6 +191,8 @@ def _double_star(body: str, index: int) -> str:
 
 
 def _character_class(body: str, start: int) -> tuple[str, int]:
+    import re
+
     index = start + 1
     negated = index < len(body) and body[index] in "!^"
     if negated:

@@ -11,7 +11,12 @@ policy decision on a commit.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+
+# Annotations only: importing collections.abc at run time would load the
+# collections package, which a git hook does not otherwise need.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 from cofee_hooks.errors import ConfigError
 from cofee_hooks.guard.patterns import PatternError, PatternList, compile_patterns
