@@ -120,23 +120,32 @@ def test_lint_not_run_without_revisions(tmp_path: Path, monkeypatch) -> None:
     assert recorder.calls == []
 
 
-_PROBE = (
-    "import sys\n"
-    "from cofee_hooks.guard.hook import main\n"
-    "code = main(['pre-commit'])\n"
-    "heavy = sorted(m for m in ('alembic', 'sqlalchemy', 'yaml', 'git', 'click') if m in sys.modules)\n"
-    "print(code, heavy)\n"
-)
+def _probe(paths: list[str]) -> str:
+    # Start like the installed hook (-I -S, package folders listed) and report
+    # which costly modules the pre-commit check loaded.
+    return (
+        "import sys\n"
+        f"sys.path[:0] = {paths!r}\n"
+        "from cofee_hooks.guard.hook import main\n"
+        "code = main(['pre-commit'])\n"
+        "costly = ('alembic', 'sqlalchemy', 'yaml', 'git', 'click', 'json', 're', 'subprocess', 'collections',"
+        " 'configparser', 'dataclasses', 'typing', 'pathlib')\n"
+        "print(code, sorted(name for name in costly if name in sys.modules))\n"
+    )
 
 
-def test_hook_without_revision_imports_nothing_heavy(tmp_path: Path, git_env: dict) -> None:
+def test_hook_without_revision_imports_nothing_costly(tmp_path: Path, git_env: dict) -> None:
+    from cofee_hooks.guard.git_hooks import _import_paths
+
     repo = make_repo(tmp_path / "backend", config=LINT_CONFIG)
     repo.write("README.md")
+    repo.write("app/models.py")
     repo.git("add", "-A")
-    # The first run may build the configuration cache with PyYAML; the second must not.
-    subprocess.run([sys.executable, "-I", "-c", _PROBE], cwd=repo.path, capture_output=True, text=True, check=True)
-    probe = subprocess.run([sys.executable, "-I", "-c", _PROBE], cwd=repo.path, capture_output=True, text=True)
-    assert probe.stdout.strip() == "0 []", probe.stderr
+    probe = _probe(_import_paths())
+    # The first run builds the configuration copy with PyYAML; the second must not need it.
+    subprocess.run([sys.executable, "-I", "-S", "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-I", "-S", "-c", probe], cwd=repo.path, capture_output=True, text=True)
+    assert second.stdout.strip() == "0 []", second.stderr
 
 
 def test_hook_lints_staged_revision_with_guard_off(tmp_path: Path, git_env: dict) -> None:
