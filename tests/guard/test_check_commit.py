@@ -150,3 +150,23 @@ def test_pre_commit_manifest_is_valid() -> None:
     text = manifest.read_text(encoding="utf-8")
     assert "id: cofee-hooks-guard" in text
     assert "id: cofee-hooks-lint-migration" in text
+
+
+def test_clean_merge_through_other_hook_manager(repo: Repo) -> None:
+    import sys
+
+    repo.write("README.md")
+    repo.commit_all("base")
+    repo.git("checkout", "-q", "-b", "upstream")
+    repo.write("src/upstream.py")
+    repo.commit_all("upstream code")
+    repo.git("checkout", "-q", "main")
+    repo.write("docs/mine.md")
+    repo.commit_all("mine")
+    # What the pre-commit framework or lefthook does: run check-commit from the hook.
+    hook = repo.path / ".git" / "hooks" / "pre-merge-commit"
+    hook.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m cofee_hooks check-commit\n", encoding="utf-8")
+    hook.chmod(0o755)
+    merged = repo.git("merge", "-q", "--no-ff", "-m", "merge upstream", "upstream", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert repo.git("rev-list", "--count", "--merges", "HEAD").stdout.strip() == "1"

@@ -52,8 +52,13 @@ def policy_of(config: FastConfig) -> Policy:
 
 
 def staged_verdict(policy: Policy, cwd: str) -> tuple[Verdict, list[Change]]:
-    """Judge the staged set at `cwd`; also return the changes for the migration lint."""
-    changes = staged_changes(cwd)
+    """Judge the staged set at `cwd`; also return the changes for the migration lint.
+
+    Run from a pre-merge-commit hook of another tool (the pre-commit
+    framework, lefthook), the merged heads come from `git merge`'s
+    environment, as in the guard's own hook.
+    """
+    changes = staged_changes(cwd, merge_heads_from_env=True)
     return decide(policy, changes), changes
 
 
