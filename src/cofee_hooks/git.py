@@ -182,7 +182,7 @@ def _write_some(descriptor: int, pending: memoryview) -> memoryview:
     except BlockingIOError:
         return pending
     except BrokenPipeError:
-        # git exited without reading all input; its exit code tells why.
+        # git exited without reading all its input; its exit code reports why.
         return memoryview(b"")
     return pending[written:]
 
