@@ -218,3 +218,26 @@ def test_shell_analysis_never_raises(command: str) -> None:
         assert isinstance(commit.paths, list)
     for skip in result.skips:
         assert skip.reason
+
+
+json_texts = st.one_of(
+    json_values.map(json.dumps),
+    json_values.map(lambda value: " \n" + json.dumps(value, indent=1) + "\t "),
+    st.text(alphabet='{}[]":,0123456789.eE+-truefalsnNIinfy \\u\t\n', max_size=40),
+)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True, database=None)
+@given(json_texts)
+def test_loads_matches_json_module(text: str) -> None:
+    try:
+        expected = ("ok", json.loads(text))
+    except (ValueError, RecursionError):
+        expected = ("error", None)
+    try:
+        actual = ("ok", runtime.loads(text))
+    except (ValueError, RecursionError):
+        actual = ("error", None)
+    assert actual[0] == expected[0], text
+    if actual[0] == "ok":
+        assert json.dumps(actual[1], sort_keys=True) == json.dumps(expected[1], sort_keys=True)

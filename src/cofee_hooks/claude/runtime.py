@@ -119,10 +119,8 @@ def _run(data: bytes, stdout: TextIO, stderr: TextIO, environ: Any) -> int:
     if len(data) > MAX_PAYLOAD_BYTES:
         return _fail_unreadable(data, stderr, f"payload larger than {MAX_PAYLOAD_BYTES} bytes")
 
-    import json
-
     try:
-        payload = json.loads(data.decode("utf-8"))
+        payload = loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _fail_unreadable(data, stderr, "payload is not valid JSON")
     if not isinstance(payload, dict):
@@ -150,6 +148,46 @@ def _run(data: bytes, stdout: TextIO, stderr: TextIO, environ: Any) -> int:
         if event_name == "PostToolUse" and "alembic" not in command.lower():
             return 0
     return _dispatch(payload, route, is_guard, stdout, stderr, environ)
+
+
+_JSON_WHITESPACE = " \t\n\r"
+_JSON_CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+class _ScanContext:
+    """The settings the C JSON scanner reads, the same as `json.loads` uses by default."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = _JSON_CONSTANTS.__getitem__
+    memo: dict = {}
+
+
+def loads(text: str) -> Any:
+    """Parse one JSON document like `json.loads`, raising ValueError when it is invalid.
+
+    The `json` package imports `re` and `enum`, several milliseconds per hook
+    call; the C scanner it is built on needs neither. Interpreters without
+    `_json` fall back to the package.
+    """
+    try:
+        from _json import make_scanner
+    except ImportError:
+        import json
+
+        return json.loads(text)
+    scan = make_scanner(_ScanContext())
+    start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
+    try:
+        value, end = scan(text, start)
+    except StopIteration as error:
+        raise ValueError(f"expecting a JSON value at character {error.value}") from None
+    if text[end:].strip(_JSON_WHITESPACE):
+        raise ValueError(f"extra data after the JSON value at character {end}")
+    return value
 
 
 def _may_commit(command: str) -> bool:
