@@ -368,3 +368,28 @@ def test_pre_push_chains_foreign_hook_with_stdin(guarded: Repo, tmp_path: Path) 
     guarded.git("push", "-q", "origin", "main")
     received = (guarded.path / ".git" / "foreign-stdin").read_text(encoding="utf-8")
     assert received.startswith("refs/heads/main " + guarded.head())
+
+
+def test_symlink_out_of_repository_refused(guarded: Repo) -> None:
+    guarded.symlink("docs/passwd", "/etc/passwd")
+    guarded.symlink("docs/app", "../src/app.py")
+    guarded.symlink("docs/readme", "../README.md")
+    guarded.git("add", "docs")
+    refused = guarded.git("commit", "-q", "-m", "links", check=False)
+    assert refused.returncode == 1
+    assert "docs/passwd  (symlink added; symlink points outside the repository (/etc/passwd))" in refused.stderr
+    assert "docs/app  (symlink added; symlink points at src/app.py, which matched no allow pattern)" in refused.stderr
+    assert "docs/readme" not in refused.stderr
+
+
+def test_odd_names_in_refusal(guarded: Repo) -> None:
+    names = ["src/new\nline.py", "src/with space.py", "-dash.py", "src/ünï.py"]
+    for name in names:
+        guarded.write(name)
+    guarded.git("add", "--", *names)
+    refused = guarded.git("commit", "-q", "-m", "odd", check=False)
+    assert refused.returncode == 1
+    assert "$'src/new\\nline.py'  (added" in refused.stderr
+    assert "'src/with space.py'  (added" in refused.stderr
+    assert "  -dash.py  (added" in refused.stderr
+    assert "'src/ünï.py'  (added" in refused.stderr
