@@ -170,3 +170,13 @@ def test_clean_merge_through_other_hook_manager(repo: Repo) -> None:
     merged = repo.git("merge", "-q", "--no-ff", "-m", "merge upstream", "upstream", check=False)
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert repo.git("rev-list", "--count", "--merges", "HEAD").stdout.strip() == "1"
+
+
+def test_install_and_uninstall_commands(repo: Repo) -> None:
+    installed = run_cli("install", "--git", str(repo.path))
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.splitlines()[0] == f"pre-commit: installed in {repo.path / '.git' / 'hooks'}"
+    again = run_cli("install", "--git", str(repo.path))
+    assert all("already installed" in line for line in again.stdout.splitlines())
+    removed = run_cli("uninstall", "--git", str(repo.path))
+    assert removed.stdout.splitlines() == ["pre-commit: removed", "pre-merge-commit: removed", "pre-push: removed"]
