@@ -49,6 +49,7 @@ _DEADLINE_CAPS = {"SessionEnd": 8.0}
 _MAX_DEADLINE = 50.0
 
 GUARD_EVENT = ("PreToolUse", "Bash")
+_EDIT_TOOLS = ("Write", "Edit", "MultiEdit")
 
 # (event, tool name or None) -> (module, function). Tool events fall back to
 # the entry without a tool name when the tool has no entry of its own.
@@ -147,6 +148,9 @@ def _run(data: bytes, stdout: TextIO, stderr: TextIO, environ: Any) -> int:
             return 0
         if event_name == "PostToolUse" and "alembic" not in command.lower():
             return 0
+    elif event_name == "PostToolUse" and tool_name in _EDIT_TOOLS and not _edits_python(payload):
+        # Only Python files can be Alembic revisions; Markdown edits cost nothing more.
+        return 0
     return _dispatch(payload, route, is_guard, stdout, stderr, environ)
 
 
@@ -163,7 +167,6 @@ class _ScanContext:
     parse_float = float
     parse_int = int
     parse_constant = _JSON_CONSTANTS.__getitem__
-    memo: dict = {}
 
 
 def loads(text: str) -> Any:
@@ -204,6 +207,12 @@ def _may_commit(command: str) -> bool:
     except Exception:  # noqa: BLE001 - the guard itself will run and decide
         return True
     return bool(analysis.commits or analysis.skips or analysis.aliases)
+
+
+def _edits_python(payload: dict[str, Any]) -> bool:
+    tool_input = payload.get("tool_input")
+    path = tool_input.get("file_path") if isinstance(tool_input, dict) else None
+    return isinstance(path, str) and path.endswith(".py")
 
 
 def _bash_command(payload: dict[str, Any]) -> str | None:
