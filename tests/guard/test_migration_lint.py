@@ -167,3 +167,32 @@ def test_hook_lints_staged_revision_with_guard_off(tmp_path: Path, git_env: dict
     if committed.returncode != 0:
         assert "db/migrations/versions/0001_init.py" in committed.stderr
         assert repo.head() == head
+
+
+def test_hook_refuses_revision_with_findings(tmp_path: Path, git_env: dict) -> None:
+    from tests.migrations.helpers import simple_project
+
+    repo = make_repo(tmp_path / "backend", config="migrations:\n  enabled: true\n")
+    simple_project(repo.path)
+    versions = repo.path / "migrations" / "versions"
+    (flagged,) = versions.glob("3000cccc*.py")
+    held_back = flagged.read_text(encoding="utf-8")
+    flagged.unlink()
+    repo.commit_all("clean history")
+    install_git_hooks(repo.path)
+
+    flagged.write_text(held_back, encoding="utf-8")
+    relative = flagged.relative_to(repo.path).as_posix()
+    repo.git("add", relative)
+    head = repo.head()
+    refused = repo.git("commit", "-q", "-m", "add index", check=False)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "require-concurrent-index-creation" in refused.stdout + refused.stderr
+    assert "commit refused: migration lint found problems at or above migrations.fail_on" in refused.stderr
+    assert relative in refused.stderr
+    assert repo.head() == head
+
+    repo.git("restore", "--staged", relative)
+    repo.write("docs/notes.md")
+    repo.git("add", "docs/notes.md")
+    repo.git("commit", "-q", "-m", "docs")
