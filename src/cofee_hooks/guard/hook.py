@@ -123,6 +123,8 @@ def main(argv: Sequence[str]) -> int:
     except UserError as error:
         print(f"cofee-hooks: {error.message} ({argv[0]} hook refused)", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     except Exception as error:  # noqa: BLE001 - a guard fails closed, with one line
         print(f"cofee-hooks: internal error in the {argv[0]} hook: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
