@@ -78,6 +78,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cofee-bench-") as folder:
         project = _make_project(Path(folder))
         env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+        # An installed package has its bytecode compiled; let the warm-up
+        # write it here too, or every call would compile the modules again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         entry = [sys.executable, "-S", str(ENTRY), "bash"]
         # The hook imports the package the way an installed project does.
         env["COFEE_HOOKS_PATH"] = str(ROOT / "src")

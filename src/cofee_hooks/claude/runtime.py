@@ -367,7 +367,7 @@ def _import_handler(route: tuple[str, str], log: Any) -> Any:
 
 
 def _start_deadline(seconds: float) -> Any:
-    import signal
+    signal = _signal_module()
 
     if not hasattr(signal, "setitimer"):
         return _NO_DEADLINE
@@ -383,8 +383,21 @@ def _start_deadline(seconds: float) -> Any:
     return previous
 
 
+def _signal_module() -> Any:
+    # The `signal` module wraps its constants in enums, and importing `enum`
+    # costs a few milliseconds per hook call; `_signal` has the same functions.
+    try:
+        import _signal
+
+        return _signal
+    except ImportError:
+        import signal
+
+        return signal
+
+
 def _stop_deadline(previous: Any) -> None:
-    import signal
+    signal = _signal_module()
 
     if not hasattr(signal, "setitimer") or previous is _NO_DEADLINE:
         return
