@@ -23,8 +23,8 @@ non-zero exit as success, so a crash must be turned into a decision here):
 |                           |                             | PreToolUse call that mentions git, else exit 0 |
 
 A handler module that does not exist (an optional part not installed) is a
-no-op for its advisory event. No traceback ever reaches stdout or stderr;
-tracebacks go to the log file.
+no-op for its advisory event. Tracebacks go to the log file, never to
+stdout, and to stderr only when `COFEE_HOOKS_DEBUG=1` asks for the log there.
 """
 
 from __future__ import annotations
