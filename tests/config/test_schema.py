@@ -114,3 +114,16 @@ def test_fast_cache_from_other_python_is_rebuilt(tmp_path: Path):
     payload["values"]["memory"]["main_agent"] = "stale"
     cache.write_bytes(marshal.dumps(payload))
     assert load_fast(str(tmp_path)).values["memory"]["main_agent"] == "lead"
+
+
+def test_bare_off_accepted_as_severity(tmp_path: Path):
+    write_config(tmp_path, "migrations:\n  groups:\n    style: off\n  rules:\n    empty-downgrade: off\n")
+    values = load_config(start=tmp_path).values["migrations"]
+    assert values["groups"]["style"] == "off"
+    assert values["rules"]["empty-downgrade"] == "off"
+
+
+def test_bare_off_rejected_where_not_allowed():
+    with pytest.raises(ConfigError) as caught:
+        validate({"migrations": {"fail_on": False}}, "x.yaml")
+    assert "migrations.fail_on: invalid value False" in caught.value.message

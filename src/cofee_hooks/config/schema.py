@@ -248,6 +248,9 @@ def _validate_scalar(spec: Scalar, value: Any, source: str, key: str) -> Any:
             _fail(source, key, f"expected a non-empty string, got {value!r}")
         return value
     if spec.kind == "enum":
+        if value is False and "off" in spec.choices:
+            # YAML 1.1 (PyYAML) reads a bare `off` as false; accept it as written.
+            return "off"
         if value not in spec.choices:
             _fail(source, key, f"invalid value {value!r}; allowed: {', '.join(spec.choices)}")
         return value
