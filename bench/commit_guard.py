@@ -133,9 +133,13 @@ def _npm_lefthook(folder: Path, env: dict[str, str]) -> str | None:
         print("lefthook: not found and npm is missing; skipped", file=sys.stderr)
         return None
     folder.mkdir(parents=True)
+    # lefthook's npm postinstall installs git hooks into the repository around
+    # the working directory; run npm inside the empty folder and tell the
+    # postinstall to skip, so the repository this script runs from is untouched.
     completed = subprocess.run(
         [npm, "install", "-E", "lefthook@2.2.1", "--prefix", str(folder), "--no-audit", "--no-fund"],
-        env=env,
+        cwd=folder,
+        env={**env, "LEFTHOOK": "0", "CI": "true"},
         capture_output=True,
         text=True,
     )
