@@ -55,7 +55,10 @@ def check_commit(revision_range: str | None, output_format: str, config_file: Pa
     else:
         if not revision_range.strip() or revision_range.startswith("-"):
             raise UserError(f"invalid --range {revision_range!r}; expected a revision range such as origin/main..HEAD")
-        results = range_verdicts(policy, revision_range.split(), toplevel)
+        revisions = revision_range.split()
+        # GitPython lists the commits and their parents here, where start-up
+        # time does not matter; the pre-push hook lists them with plumbing.
+        results = range_verdicts(policy, revisions, toplevel, commits=git.range_commits(revisions, toplevel))
 
     refused = [item for item in results if not item[2].allowed]
     if output_format == "json":

@@ -123,10 +123,19 @@ def commit_changes(commit: str, parents: list[str], cwd: str | None = None) -> l
     return _with_symlink_targets(changes, cwd)
 
 
-def range_changes(revisions: list[str], cwd: str | None = None) -> list[CommitChanges]:
-    """Return the changes of every commit `git rev-list REVISIONS` lists, oldest first."""
+def range_changes(
+    revisions: list[str], cwd: str | None = None, *, commits: list[tuple[str, list[str], str]] | None = None
+) -> list[CommitChanges]:
+    """Return the changes of every commit `git rev-list REVISIONS` lists, oldest first.
+
+    `commits` is that list of (commit, parents, subject) when the caller has
+    already read it, as `check-commit --range` does with GitPython. Without
+    it, git plumbing lists the commits.
+    """
+    if commits is None:
+        commits = git.rev_list_with_parents(revisions, cwd)
     results = []
-    for commit, parents, subject in git.rev_list_with_parents(revisions, cwd):
+    for commit, parents, subject in commits:
         changes = commit_changes(commit, parents, cwd)
         results.append(CommitChanges(commit, subject, tuple(parents), tuple(changes)))
     return results

@@ -62,10 +62,15 @@ def staged_verdict(policy: Policy, cwd: str) -> tuple[Verdict, list[Change]]:
     return decide(policy, changes), changes
 
 
-def range_verdicts(policy: Policy, revisions: list[str], cwd: str) -> list[tuple[str, str, Verdict]]:
-    """Judge every commit of `git rev-list REVISIONS`: (commit, subject, verdict) each."""
+def range_verdicts(
+    policy: Policy, revisions: list[str], cwd: str, *, commits: list[tuple[str, list[str], str]] | None = None
+) -> list[tuple[str, str, Verdict]]:
+    """Judge every commit of `git rev-list REVISIONS`: (commit, subject, verdict) each.
+
+    `commits` is passed on to `range_changes`: the commits already listed.
+    """
     results = []
-    for item in range_changes(revisions, cwd):
+    for item in range_changes(revisions, cwd, commits=commits):
         results.append((item.commit, item.subject, decide(policy, item.changes)))
     return results
 
