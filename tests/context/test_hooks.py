@@ -10,7 +10,7 @@ import pytest
 from cofee_hooks.claude.protocol import HookEvent
 from cofee_hooks.config.fast import load_fast
 from cofee_hooks.context import hooks
-from cofee_hooks.context.inject import HEADING
+from cofee_hooks.context.inject import END_MARKER, HEADING
 from cofee_hooks.context.state import load_state, remove_stale, sanitize_session_id, save_state
 
 from .conftest import write
@@ -102,7 +102,17 @@ def test_dispatch_does_not_inject_twice(config, log):
     tool_input = {"description": "d", "prompt": "design it", "subagent_type": "db-architect"}
     first = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]
     assert HEADING in first["prompt"]
+    assert first["prompt"].endswith(END_MARKER + "\n")
     assert hooks.handle_agent_dispatch(dispatch_event(first), config, log) is None
+    assert any("skipped" in message for _, message in log.lines)
+
+
+def test_dispatch_prompt_quoting_the_heading_still_gets_the_block(config, log):
+    prompt = f"Explain why the block under '{HEADING}' was too long, then design it."
+    tool_input = {"description": "d", "prompt": prompt, "subagent_type": "db-architect"}
+    answer = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)
+    assert answer is not None
+    assert "`/websites/sqlalchemy_en_21`" in answer["hookSpecificOutput"]["updatedInput"]["prompt"]
 
 
 def test_dispatch_ignores_session_state(config, log):
@@ -159,7 +169,7 @@ def test_dispatch_adds_memory_recall(project, config, log, monkeypatch):
     monkeypatch.setattr(recall_module, "recall_for_dispatch", fake_recall)
     tool_input = {"description": "Design", "prompt": "design the orders table", "subagent_type": "db-architect"}
     prompt = hooks.handle_agent_dispatch(dispatch_event(tool_input), config, log)["hookSpecificOutput"]["updatedInput"]["prompt"]
-    assert prompt.rstrip().endswith("- orders use soft deletes")
+    assert prompt.rstrip().endswith(f"- orders use soft deletes\n{END_MARKER}")
     assert len(calls) == 1
     agent_type, task_text, budget = calls[0]
     assert agent_type == "db-architect"

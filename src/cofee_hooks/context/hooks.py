@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from cofee_hooks.claude import protocol
-from cofee_hooks.context.inject import HEADING, Injection, build_injection
+from cofee_hooks.context.inject import END_MARKER, Injection, build_injection
 from cofee_hooks.context.registry import Library, Registry
 from cofee_hooks.context.rules import REASON_PATH, Match, Rule, applicable_rules, load_rules
 from cofee_hooks.context.state import load_state, save_state
@@ -71,29 +71,39 @@ def _agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[st
         return None
     tool_input = event.tool_input
     prompt = tool_input.get("prompt")
-    if not isinstance(prompt, str) or HEADING in prompt:
+    if not isinstance(prompt, str):
         return None
     agent = tool_input.get("subagent_type")
     agent = agent if isinstance(agent, str) else ""
+    if prompt.rstrip().endswith(END_MARKER):
+        # Only a block this hook appended ends with the marker; a prompt that
+        # merely quotes the heading still gets its own block.
+        log.info(f"context for subagent {agent or '<default>'} skipped: the prompt already ends with the block")
+        return None
     description = tool_input.get("description")
     text = f"{description}\n{prompt}" if isinstance(description, str) else prompt
 
-    injection = dispatch_injection(config, agent, text, _memory_recall(config, agent, text, log))
+    injection = dispatch_injection(
+        config, agent, text, _memory_recall(config, agent, text, log), reserve=len(END_MARKER) + 1
+    )
     if not injection.text:
         return None
 
     updated = dict(tool_input)
-    updated["prompt"] = f"{prompt}\n\n{injection.text}"
+    updated["prompt"] = f"{prompt}\n\n{injection.text}{END_MARKER}\n"
     log.info(_summary(f"subagent {agent or '<default>'}", injection))
     return protocol.replace_input(updated)
 
 
-def dispatch_injection(config: Any, agent: str, text: str, recall: Any = None) -> Injection:
-    """Build the block for a subagent of type `agent` whose task is `text` (no session state)."""
+def dispatch_injection(config: Any, agent: str, text: str, recall: Any = None, reserve: int = 0) -> Injection:
+    """Build the block for a subagent of type `agent` whose task is `text` (no session state).
+
+    `reserve` characters of the budget are kept for what the caller appends.
+    """
     registry = Registry.from_config(config.values)
     libraries = _unique([*registry.for_agent(agent), *registry.mentioned(text)])
     matches = applicable_rules(_rules(config), text, agent, config.root)
-    return build_injection(libraries, matches, _budget(config), recall=recall)
+    return build_injection(libraries, matches, _budget(config) - reserve, recall=recall)
 
 
 def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:

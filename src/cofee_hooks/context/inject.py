@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from typing import Callable
 
 HEADING = "## Project context from cofee-hooks"
+# Ends a block appended to a subagent prompt, so the dispatch hook can tell
+# its own block from a prompt that only quotes the heading.
+END_MARKER = "<!-- cofee-hooks context end -->"
 _LIBRARIES_HEADING = "### Context7 library IDs"
 _LIBRARIES_INTRO = (
     "These IDs are already resolved: call the Context7 `query-docs` tool with the ID directly "
