@@ -188,6 +188,15 @@ def loads(text: str) -> Any:
         value, end = scan(text, start)
     except StopIteration as error:
         raise ValueError(f"expecting a JSON value at character {error.value}") from None
+    except SystemError:
+        # The C scanner reports most syntax errors by raising
+        # json.decoder.JSONDecodeError, which it finds only when json.decoder
+        # is already imported (CPython 3.11); otherwise it fails with
+        # SystemError. Only invalid input gets here, so the slow parser
+        # costs nothing on valid payloads and gives the real error.
+        import json
+
+        return json.loads(text)
     if text[end:].strip(_JSON_WHITESPACE):
         raise ValueError(f"extra data after the JSON value at character {end}")
     return value
@@ -414,10 +423,27 @@ def _fail_guard(stderr: TextIO, log: Any, reason: str) -> int:
 
 def _fail_unreadable(data: bytes, stderr: TextIO, reason: str) -> int:
     """Decide on a payload that could not be read: block only a clear Bash call mentioning git."""
-    if not looks_like_git_bash_call(data):
+    blocked = looks_like_git_bash_call(data)
+    _log_unreadable(reason, blocked)
+    if not blocked:
         return 0
     _write_line(stderr, f"cofee-hooks: the commit guard could not read the hook payload ({reason}); the command was blocked.")
     return 2
+
+
+def _log_unreadable(reason: str, blocked: bool) -> None:
+    """Record an unreadable payload in the project's hook log; a failure to log is ignored."""
+    try:
+        from cofee_hooks.claude.log import open_log
+
+        project_dir = os.environ.get("CLAUDE_PROJECT_DIR")
+        if not (project_dir and os.path.isabs(project_dir) and os.path.isdir(project_dir)):
+            project_dir = os.getcwd()
+        log = open_log(project_dir)
+        outcome = "the Bash call was blocked" if blocked else "the event was ignored"
+        log.error(f"cannot read the hook payload ({reason}); {outcome}")
+    except Exception:  # noqa: BLE001 - logging must not change the decision
+        pass
 
 
 def looks_like_git_bash_call(data: bytes) -> bool:
