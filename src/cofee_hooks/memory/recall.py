@@ -1,10 +1,12 @@
 """Offer an agent's saved memory when it is dispatched again.
 
 `recall_for_dispatch` is called by the context-injection hook for every
-subagent dispatch. An entry matches the task when a word of its Domain or
-"Applies when" also occurs in the task, after lower-casing, dropping common
-words and reducing plural, -ing and -ed endings. Matching entries are given
-in full, most shared words first and newer first on ties. The others are
+subagent dispatch. Words are compared after lower-casing, dropping common
+words and generic verbs (`add`, `write`, `update`, ...), and reducing
+plural, -ing and -ed endings. A word the task shares with the entry's Domain
+scores 2, one shared with its "Applies when" scores 1, and an entry matches
+at a score of 2 or more: one Domain word, or two words of "Applies when".
+Matching entries are given in full, highest score first and newer first on ties. The others are
 listed by path and insight, so the agent can open them itself. The agent's `INDEX.md`
 supplies the summaries; only matching entries are read in full.
 Standard library only.
@@ -27,6 +29,19 @@ _STOP_WORDS = frozenset(
     while who will with you your
     """.split()
 )
+# Verbs and nouns almost every task and every "Applies when" contains; they
+# say nothing about the subject, so "adding a button" must not recall
+# "adding an index".
+_GENERIC_WORDS = frozenset(
+    """
+    add adding change changing check create creating delete do doing edit editing fix fixing get help
+    implement implementing improve make making modify need new please remove removing run running set
+    task try update updating use want work working write writing
+    """.split()
+)
+DOMAIN_WEIGHT = 2
+APPLIES_WEIGHT = 1
+MIN_SCORE = 2
 
 
 def recall_for_dispatch(config: Any, agent_type: str, task_text: str, budget: int) -> str:
@@ -64,8 +79,8 @@ def rank(summaries: list[IndexedEntry], task_text: str) -> tuple[list[IndexedEnt
     scored: list[tuple[int, IndexedEntry]] = []
     others: list[IndexedEntry] = []
     for summary in summaries:
-        score = len(task_words & words(f"{summary.domain} {summary.applies_when}"))
-        if score:
+        score = match_score(task_words, summary)
+        if score >= MIN_SCORE:
             scored.append((score, summary))
         else:
             others.append(summary)
@@ -76,13 +91,22 @@ def rank(summaries: list[IndexedEntry], task_text: str) -> tuple[list[IndexedEnt
     return [summary for _, summary in scored], others
 
 
+def match_score(task_words: set[str], summary: IndexedEntry) -> int:
+    """Score how well an entry fits a task: Domain words weigh more than "Applies when" words."""
+    domain = task_words & words(summary.domain)
+    applies = (task_words & words(summary.applies_when)) - domain
+    return DOMAIN_WEIGHT * len(domain) + APPLIES_WEIGHT * len(applies)
+
+
 def words(text: str) -> set[str]:
-    """Return the comparable words of a text: lower case, no common words, endings reduced."""
+    """Return the comparable words of a text: lower case, no common or generic words, endings reduced."""
     found: set[str] = set()
     for word in _WORD.findall(text.lower()):
-        if len(word) < 3 or word in _STOP_WORDS:
+        if len(word) < 3 or word in _STOP_WORDS or word in _GENERIC_WORDS:
             continue
-        found.add(_stem(word))
+        stem = _stem(word)
+        if stem not in _GENERIC_STEMS:
+            found.add(stem)
     return found
 
 
@@ -100,6 +124,9 @@ def _stem(word: str) -> str:
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         return word[:-1]
     return word
+
+
+_GENERIC_STEMS = frozenset(_stem(word) for word in _GENERIC_WORDS)
 
 
 def _render(
