@@ -32,6 +32,9 @@ PRIVATE_KEY = (
         ("DB_PASSWORD: swordfish", "swordfish", "password", "DB_PASSWORD: [REDACTED]"),
         ("postgresql://app:hunter2@db:5432/app", "hunter2", "password in URL", "postgresql://app:[REDACTED]@db:5432/app"),
         ("https://user:p%40ss@example.com/x", "p%40ss", "password in URL", "https://user:[REDACTED]@example.com/x"),
+        ("redis://:redispass@127.0.0.1:6379/0", "redispass", "password in URL", "redis://:[REDACTED]@127.0.0.1:6379/0"),
+        ("api_key: abcdef1234567890abcdef", "abcdef1234567890abcdef", "secret assignment", "api_key: [REDACTED]"),
+        ('"access_token": "a1b2c3d4e5f6g7h8i9"', "a1b2c3d4e5f6g7h8i9", "secret assignment", '"access_token": [REDACTED]'),
         ("STRIPE_SECRET_KEY=abcdef0123456789", "abcdef0123456789", "secret assignment", "STRIPE_SECRET_KEY=[REDACTED]"),
         (f"key:\n{PRIVATE_KEY}\nafter", "b3BlbnNzaC1rZXktdjEA", "private key", "key:\n[REDACTED private key]\nafter"),
     ],
@@ -57,6 +60,9 @@ def test_secret_redacted(text: str, secret: str, kind: str, kept: str) -> None:
         "Bearer tokens expire after one hour",
         "the sk- prefix marks secret keys",
         "use_token=True",
+        "token: see the team vault",
+        "secret: rotate it every quarter",
+        "api_key: $API_KEY",
     ],
 )
 def test_harmless_text_kept(text: str) -> None:

@@ -52,6 +52,12 @@ def _keep_prefix_if_secret_like(match: re.Match[str]) -> str:
     return _keep_prefix_unless_placeholder(match)
 
 
+def _keep_prefix_if_long_token(match: re.Match[str]) -> str:
+    if len(match.group("value").strip("\"'")) < 12:
+        return match.group(0)
+    return _keep_prefix_if_token_like(match)
+
+
 def _is_placeholder(value: str) -> bool:
     # `password=$DB_PASSWORD`, `token=<your token>` and `***` hold no secret.
     if not value or value.startswith(("$", "<", "{", "%", "[REDACTED")):
@@ -72,7 +78,8 @@ _PATTERNS = (
     ),
     _Pattern(
         "password in URL",
-        re.compile(r"(?P<prefix>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:)(?P<value>[^\s@/]+)(?=@)"),
+        # The user may be empty, as in redis://:password@host.
+        re.compile(r"(?P<prefix>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)(?P<value>[^\s@/]+)(?=@)"),
         _keep_prefix_unless_placeholder,
     ),
     _Pattern("Anthropic or OpenAI API key", re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"), _whole("API key")),
@@ -112,6 +119,17 @@ _PATTERNS = (
             re.IGNORECASE,
         ),
         _keep_prefix_if_secret_like,
+    ),
+    _Pattern(
+        # `api_key: ...` as in YAML or JSON. After a colon, prose is common
+        # ("token: see the vault"), so only token-like values count here.
+        "secret assignment",
+        re.compile(
+            r"(?P<prefix>\b[A-Za-z0-9_]*(?:secret|token|api_?key|access_?key|private_?key)[A-Za-z0-9_]*"
+            r"[\"']?\s*:\s*)(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s,;]+)",
+            re.IGNORECASE,
+        ),
+        _keep_prefix_if_long_token,
     ),
 )
 
