@@ -1,4 +1,4 @@
-"""The finding: one problem at one place, as every linter and reporter sees it."""
+"""The finding: one problem at one place, the type every linter returns and every reporter prints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Claude Code hook protocol: payloads in, answers out.
+"""The Claude Code hook protocol: parsing payloads and building hook output.
 
 This is the only module that knows the wire format. Facts it relies on, as
 Claude Code 2.1.332 behaves:
@@ -87,7 +87,7 @@ def parse_payload(data: bytes | str) -> HookEvent:
 
 
 def deny(reason: str) -> dict[str, Any]:
-    """Answer a PreToolUse call: the tool does not run and the model sees `reason`."""
+    """Build a PreToolUse denial: the tool does not run and the model receives `reason`."""
     return {
         "hookSpecificOutput": {
             "hookEventName": "PreToolUse",
@@ -98,7 +98,7 @@ def deny(reason: str) -> dict[str, Any]:
 
 
 def replace_input(tool_input: dict[str, Any]) -> dict[str, Any]:
-    """Answer a PreToolUse call with a replacement input (a full copy of every field).
+    """Build a PreToolUse output that replaces the tool input (a full copy of every field).
 
     No `permissionDecision` is given, so the user's own permission rules still
     apply; Claude Code 2.1.332 applies `updatedInput` without one.

@@ -15,7 +15,7 @@ from cofee_hooks.errors import ConfigError
 class LoadedConfig:
     """Validated settings, the file they came from (None for defaults) and the project root.
 
-    `root` is the folder that holds `.claude/`; relative paths in the settings
+    `root` is the folder that contains `.claude/`, and relative paths in the settings
     are resolved against it.
     """
 
