@@ -38,6 +38,14 @@ def test_defaults_fill_every_section():
         ({"context7": {"libraries": {"sqlalchemy": {"name": "SQLAlchemy"}}}}, "context7.libraries.sqlalchemy.id: missing required key"),
         ({"migrations": {"rules": {"empty-downgrade": "loud"}}}, "migrations.rules.empty-downgrade: invalid value 'loud'"),
         (["not", "a", "mapping"], "x.yaml: <top level>: expected a mapping, got a list"),
+        ({"context": {"budget": 20000}}, "context.budget: must be between 200 and 9900, got 20000"),
+        ({"memory": {"folder": "../outside"}}, "memory.folder: expected a path inside the project; '..' leads out of it"),
+        ({"memory": {"folder": "a/../../b"}}, "memory.folder: expected a path inside the project"),
+        ({"memory": {"folder": "/tmp/memory"}}, "memory.folder: expected a path relative to the project"),
+        ({"memory": {"folder": "."}}, "memory.folder: expected a folder inside the project"),
+        ({"memory": {"main_agent": "../x"}}, "memory.main_agent: expected a plain name without '/', '\\' or '..'"),
+        ({"memory": {"main_agent": "a/b"}}, "memory.main_agent: expected a plain name"),
+        ({"memory": {"main_agent": "---"}}, "memory.main_agent: expected a name with at least one letter or digit"),
     ],
 )
 def test_invalid_values_name_file_key_and_allowed(document, expected):
@@ -127,3 +135,18 @@ def test_bare_off_rejected_where_not_allowed():
     with pytest.raises(ConfigError) as caught:
         validate({"migrations": {"fail_on": False}}, "x.yaml")
     assert "migrations.fail_on: invalid value False" in caught.value.message
+
+
+def test_paths_inside_the_project_accepted():
+    values = validate({"memory": {"folder": "docs/../.claude/memory", "main_agent": "lead.session"}}, "x.yaml")
+    assert values["memory"]["folder"] == "docs/../.claude/memory"
+    assert values["memory"]["main_agent"] == "lead.session"
+
+
+@pytest.mark.parametrize("command", [["context", "check"], ["memory", "list"]])
+def test_memory_folder_outside_project_fails_every_command(tmp_path: Path, command):
+    write_config(tmp_path, "memory:\n  folder: ../outside\n")
+    result = run_cli(*command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "memory.folder: expected a path inside the project" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -153,5 +153,5 @@ def test_folder_outside_project_rejected(project: Path) -> None:
     result = run_cli("memory", "list", cwd=project)
 
     assert result.returncode == 2
-    assert "is outside the project" in result.stderr
+    assert "memory.folder: expected a path inside the project" in result.stderr
     assert len(result.stderr.splitlines()) == 1

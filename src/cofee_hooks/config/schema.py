@@ -21,7 +21,11 @@ FAIL_ON_LEVELS = ("error", "warning", "never")
 
 @dataclass(frozen=True)
 class Scalar:
-    """A leaf value: `kind` is one of bool, int, str, enum, str_list."""
+    """A leaf value: `kind` is one of bool, int, str, enum, str_list, project_path, name.
+
+    `project_path` is a relative path that must stay inside the project;
+    `name` is one path component (no separator, no `..`, no control character).
+    """
 
     kind: str
     default: Any
@@ -29,6 +33,7 @@ class Scalar:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     nullable: bool = False
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,15 +146,18 @@ SCHEMA = Section(
                     [".claude/rules", ".claude/agent-rules"],
                     "folders of rule files, relative to the project",
                 ),
-                "budget": Scalar("int", 9500, "maximum characters injected at once", minimum=200),
+                # Claude Code 2.1.332 shows hook output over 10,000 characters only as a preview.
+                "budget": Scalar("int", 9500, "maximum characters injected at once", minimum=200, maximum=9900),
             },
             "context injection",
         ),
         "memory": Section(
             {
                 "enabled": Scalar("bool", True, "save memory sections of agents"),
-                "folder": Scalar("str", ".claude/agents-memory", "memory folder, relative to the project"),
-                "main_agent": Scalar("str", "main", "folder name for the main session"),
+                "folder": Scalar(
+                    "project_path", ".claude/agents-memory", "memory folder, relative to the project"
+                ),
+                "main_agent": Scalar("name", "main", "folder name for the main session"),
                 "ask_when_missing": Scalar(
                     "bool", False, "ask a subagent that changed files once for its memory section"
                 ),
@@ -240,6 +248,15 @@ def _validate_scalar(spec: Scalar, value: Any, source: str, key: str) -> Any:
             _fail(source, key, f"expected an integer, got {value!r}")
         if spec.minimum is not None and value < spec.minimum:
             _fail(source, key, f"must be at least {spec.minimum}, got {value}")
+        if spec.maximum is not None and value > spec.maximum:
+            _fail(source, key, f"must be between {spec.minimum} and {spec.maximum}, got {value}")
+        return value
+    if spec.kind in ("project_path", "name"):
+        if not isinstance(value, str) or not value.strip():
+            _fail(source, key, f"expected a non-empty string, got {value!r}")
+        problem = _path_problem(value) if spec.kind == "project_path" else _name_problem(value)
+        if problem:
+            _fail(source, key, f"{problem}, got {value!r}")
         return value
     if spec.kind == "str":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -273,12 +290,44 @@ def _default_of(spec: Any, source: str, key: str) -> Any:
     return copy.deepcopy(spec.default)
 
 
+def _path_problem(value: str) -> str:
+    path = value.replace("\\", "/")
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return "expected a path relative to the project, not an absolute one"
+    depth = 0
+    for part in path.split("/"):
+        if part == "..":
+            depth -= 1
+        elif part not in ("", "."):
+            depth += 1
+        if depth < 0:
+            return "expected a path inside the project; '..' leads out of it"
+    if depth == 0:
+        return "expected a folder inside the project, not the project folder itself"
+    return ""
+
+
+def _name_problem(value: str) -> str:
+    if any(char in value for char in "/\\") or ".." in value:
+        return "expected a plain name without '/', '\\' or '..'"
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return "expected a plain name without control characters"
+    if not any(char.isalnum() for char in value):
+        return "expected a name with at least one letter or digit"
+    return ""
+
+
 def _describe(spec: Scalar) -> str:
     if spec.kind == "enum":
         return "one of " + ", ".join(spec.choices)
-    return {"bool": "true or false", "int": "an integer", "str": "a string", "str_list": "a list of strings"}[
-        spec.kind
-    ]
+    return {
+        "bool": "true or false",
+        "int": "an integer",
+        "str": "a string",
+        "str_list": "a list of strings",
+        "project_path": "a path inside the project",
+        "name": "a plain name",
+    }[spec.kind]
 
 
 def _type_name(value: Any) -> str:
