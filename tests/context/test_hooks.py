@@ -306,10 +306,17 @@ def test_reinjected_after_compaction(config, log):
     assert "Keep title cards under three seconds." in text
 
 
-@pytest.mark.parametrize("source", ["clear", "resume"])
-def test_reinjected_after_clear_and_resume(source, config, log):
+def test_reinjected_after_resume(config, log):
     hooks.handle_user_prompt(prompt_event("use pytest"), config, log)
-    assert "`/pytest-dev/pytest`" in context_of(hooks.handle_session_start(start_event(source), config, log))
+    assert "`/pytest-dev/pytest`" in context_of(hooks.handle_session_start(start_event("resume"), config, log))
+
+
+def test_clear_sends_nothing_and_resets_the_session(config, log):
+    hooks.handle_user_prompt(prompt_event("use pytest"), config, log)
+    assert hooks.handle_session_start(start_event("clear"), config, log) is None
+    assert any("cleared" in message for _, message in log.lines)
+    # The cleared session no longer has the ID, so the next prompt that calls for it gets it.
+    assert "`/pytest-dev/pytest`" in context_of(hooks.handle_user_prompt(prompt_event("pytest again"), config, log))
 
 
 def test_startup_injects_nothing(config, log):

@@ -6,8 +6,10 @@
   of the input with only `prompt` changed.
 - UserPromptSubmit: `additionalContext` with what the prompt calls for and
   the main session has not been given yet.
-- SessionStart after compaction, clear or resume: send again what the
-  session had been given, since compaction drops it.
+- SessionStart after compaction or resume: send again what the session had
+  been given, since compaction drops it. After /clear the user wants a
+  clean context, so nothing is sent and the session's record is emptied:
+  later prompts get what they call for again.
 
 These hooks are advisory: every failure is logged and gives no output,
 so the prompt or the tool call goes on unchanged.
@@ -28,13 +30,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-REINJECT_SOURCES = ("compact", "clear", "resume")
+REINJECT_SOURCES = ("compact", "resume")
 # Claude Code 2.1.332 reports a finished background subagent as a prompt of
 # its own; that text comes from the subagent, not from the user.
 _CLIENT_NOTICE = "<task-notification>"
 _REINJECT_NOTES = {
     "compact": "Sent again after compaction: the project context given earlier in this session.",
-    "clear": "Sent again after /clear: the project context given earlier in this session.",
     "resume": "Sent again on resume: the project context given earlier in this session.",
 }
 
@@ -58,7 +59,7 @@ def handle_user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict
 
 
 def handle_session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
-    """After compaction, clear or resume, send again what the session had been given."""
+    """After compaction or resume, send again what the session had been given; after /clear, forget it."""
     try:
         return _session_start(event, config, log)
     except Exception as error:  # noqa: BLE001 - an advisory hook must never block a session
@@ -133,7 +134,16 @@ def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, 
 
 def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
     source = event.text("source")
-    if source not in REINJECT_SOURCES or not _enabled(config):
+    if not _enabled(config):
+        return None
+    if source == "clear":
+        state = load_state(config.root, event.session_id)
+        if not state.empty:
+            state.libraries, state.rules = [], []
+            save_state(state)
+            log.info(f"context: session {event.session_id} cleared; its record of what it was given is reset")
+        return None
+    if source not in REINJECT_SOURCES:
         return None
     state = load_state(config.root, event.session_id)
     if state.empty:

@@ -2,7 +2,7 @@
 
 Each session has one JSON file under `.cofee-hooks-cache/sessions/` of the
 project root, named after its sanitised session id. A prompt skips what the
-file lists, and SessionStart after compaction, clear or resume sends it
+file lists, and SessionStart after compaction or resume sends it
 again. Subagent dispatch never reads or writes this state, because every
 subagent starts with a fresh context. Files untouched for a week are deleted.
 """
