@@ -38,7 +38,22 @@ TAG = ENTRY_SCRIPT
 SCRIPT_RELATIVE = f".claude/hooks/{ENTRY_SCRIPT}"
 PYTHON_VARIABLE = "COFEE_HOOKS_PYTHON"
 PATH_VARIABLE = "COFEE_HOOKS_PATH"
-COMMAND = f'"${{{PYTHON_VARIABLE}:-python3}}" -S "$CLAUDE_PROJECT_DIR/{SCRIPT_RELATIVE}"'
+SCRIPT_ARGUMENT = f'"$CLAUDE_PROJECT_DIR/{SCRIPT_RELATIVE}"'
+COMMAND = f'"${{{PYTHON_VARIABLE}:-python3}}" -S {SCRIPT_ARGUMENT}'
+# The commit guard must fail closed even when the recorded interpreter is
+# gone (a moved or deleted virtualenv): the shell then exits 126 or 127,
+# which Claude Code treats as success. The guard's entry therefore retries
+# with `python3` from PATH; the shell has not read stdin when the first
+# interpreter could not start, so the payload reaches the retry intact. The
+# entry script blocks git-mentioning calls with exit 2 when it cannot import
+# the package. When no interpreter starts at all, the call is blocked.
+GUARD_FALLBACK = (
+    "; rc=$?; if [ $rc -eq 126 ] || [ $rc -eq 127 ]; then"
+    f" python3 -S {SCRIPT_ARGUMENT} bash; rc=$?;"
+    " if [ $rc -eq 126 ] || [ $rc -eq 127 ]; then"
+    " echo 'cofee-hooks: no Python interpreter could start the commit guard, so the Bash call was blocked;"
+    " run cofee-hooks install --claude' >&2; rc=2; fi; fi; exit $rc"
+)
 
 # (event, matcher or None, argument for the entry script, timeout in seconds).
 # Narrow matchers keep the client from starting a process for other tools.
@@ -106,7 +121,13 @@ def uninstall_claude_hooks(directory: Path) -> list[str]:
 
 
 def hook_command(argument: str) -> str:
-    """Return the command line of one entry (the same on every machine)."""
+    """Return the command line of one entry (the same on every machine).
+
+    Only the commit guard's entry (`bash`) gets the fallback interpreter,
+    because the other hooks are advisory and fail open anyway.
+    """
+    if argument == "bash":
+        return f"{COMMAND} bash{GUARD_FALLBACK}"
     return f"{COMMAND} {argument}" if argument else COMMAND
 
 

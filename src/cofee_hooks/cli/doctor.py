@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -133,6 +134,23 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
     env = dict(os.environ)
     env["CLAUDE_PROJECT_DIR"] = str(project)
     env.setdefault(PYTHON_VARIABLE, _local_python(project) or sys.executable)
+    command = _installed_bash_command(project) or hook_command("bash")
+    interpreter = env[PYTHON_VARIABLE]
+    if not shutil.which(interpreter):
+        # Claude Code would then run the command without this interpreter.
+        outcome = (
+            "the commit guard falls back to python3 from PATH"
+            if command == hook_command("bash")
+            else "commits would NOT be blocked"
+        )
+        return [
+            CheckResult(
+                "entry point",
+                ERROR,
+                f"the entry point could not start: interpreter {interpreter} not found; {outcome}; "
+                "run cofee-hooks install --claude",
+            )
+        ]
     payload = {
         "session_id": "doctor",
         "cwd": str(project),
@@ -145,7 +163,7 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
     }
     try:
         completed = subprocess.run(
-            ["/bin/sh", "-c", hook_command("bash")],
+            ["/bin/sh", "-c", command],
             input=json.dumps(payload),
             capture_output=True,
             text=True,
@@ -156,6 +174,16 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
     except (OSError, subprocess.TimeoutExpired) as error:
         return [CheckResult("entry point", ERROR, f"running the entry script failed: {error}")]
     stdout = completed.stdout.strip()
+    if completed.returncode in (126, 127):
+        detail = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
+        return [
+            CheckResult(
+                "entry point",
+                ERROR,
+                f"the entry point could not start: {detail}; commits would NOT be blocked; "
+                "run cofee-hooks install --claude",
+            )
+        ]
     if completed.returncode != 0:
         detail = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
         return [CheckResult("entry point", ERROR, f"a 'git commit --dry-run' Bash call was blocked: {detail}")]
@@ -227,6 +255,24 @@ def run_checks(context: DoctorContext, checks: list[Callable[[DoctorContext], li
         except Exception as error:  # noqa: BLE001 - report and keep going
             results.append(CheckResult(check.__name__.removeprefix("check_").replace("_", " "), ERROR, f"check failed: {type(error).__name__}: {error}"))
     return results
+
+
+def _installed_bash_command(project: Path) -> str | None:
+    """Return the command of the installed PreToolUse Bash entry, as Claude Code would run it."""
+    from cofee_hooks.claude.settings import is_tagged
+
+    try:
+        settings = json.loads((project / ".claude" / "settings.json").read_text(encoding="utf-8"))
+        groups = settings["hooks"]["PreToolUse"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for group in groups if isinstance(groups, list) else []:
+        if not isinstance(group, dict) or group.get("matcher") != "Bash":
+            continue
+        for hook in group.get("hooks") or []:
+            if is_tagged(hook):
+                return hook["command"]
+    return None
 
 
 def _local_python(project: Path) -> str | None:
