@@ -273,7 +273,10 @@ def _lint_sql(
             continue
         findings.extend(fresh[rev_id])
         summary = _summary(item, rendering, None)
-        cache.store(item.revision, _CachedResult(fresh[rev_id], summary.rendered, summary.statements))
+        # A failed render is never stored: its cause (a timeout, a missing
+        # module, a prepend_sys_path entry) is often outside the revision file.
+        if rendering is not None and rendering.ok:
+            cache.store(item.revision, _CachedResult(fresh[rev_id], summary.rendered, summary.statements))
         result.revisions.append(summary)
     return contexts, findings
 
@@ -288,25 +291,28 @@ class _CachedResult:
 class _ResultCache:
     """Findings of rendering and squawk per revision, keyed by file content and settings."""
 
-    def __init__(self, module: Any = None, store: Any = None, identity: str = "", settings: Any = None) -> None:
+    def __init__(
+        self, module: Any = None, store: Any = None, identity: str = "", settings: Any = None, read: bool = True
+    ) -> None:
         self._module = module
         self._store = store
         self._identity = identity
         self._settings = settings
+        self._read = read
 
     @classmethod
     def open(cls, request: LintRequest, options: SquawkOptions) -> _ResultCache:
+        """Open the cache; with --no-cache it is written but not read, so stale entries are replaced."""
         module = _optional_module("cofee_hooks.lint.cache")
-        enabled = request.use_cache and request.settings.get("cache", True)
-        if module is None or not enabled:
+        if module is None or not request.settings.get("cache", True):
             return cls()
         store = module.open_cache(request.config_root, request.settings.get("cache_dir"), True)
         extra_files = [options.config_file] if options.config_file else []
         settings = module.relevant_settings(_effective_settings(request), extra_files)
-        return cls(module, store, module.squawk_identity(find_squawk()), settings)
+        return cls(module, store, module.squawk_identity(find_squawk()), settings, read=request.use_cache)
 
     def load(self, revision: RevisionFile) -> _CachedResult | None:
-        if self._store is None:
+        if self._store is None or not self._read:
             return None
         value = self._store.get(self._key(revision))
         try:

@@ -8,7 +8,9 @@ then reads a JSON request on stdin; an empty stdin means nothing is to be
 rendered. The answer goes to a file, because revision code may print to
 stdout.
 
-Request: {"revisions": [{"id": ..., "path": ...}]}.
+Request: {"revisions": [{"id": ..., "path": ...}], "timeout": seconds}. The
+timeout applies to each revision on its own (where SIGALRM exists), so one
+slow revision times out while the others still render.
 Answer: {"results": [{"id", "statements": [{"sql", "line"}], "error"}]} or
 {"fatal": message}. `line` is the 1-based line in the revision file of the
 `op.*` call (or `with` statement) that was running when the SQL was emitted.
@@ -21,6 +23,7 @@ import importlib.util
 import io
 import json
 import os
+import signal
 import sys
 import traceback
 
@@ -38,6 +41,13 @@ _NEEDS_DATABASE = frozenset(
 
 class NeedsDatabase(Exception):
     """Raised when a revision wants data that only a live database can give."""
+
+
+class RenderTimeout(BaseException):
+    """Raised by the alarm when one revision runs longer than the timeout.
+
+    A BaseException, so that a revision's own `except Exception` cannot swallow it.
+    """
 
 
 def main(argv: list[str]) -> int:
@@ -62,7 +72,8 @@ def main(argv: list[str]) -> int:
     if missing:
         answer = {"fatal": missing}
     else:
-        answer = {"results": [_render(item) for item in request["revisions"]]}
+        timeout = request.get("timeout")
+        answer = {"results": [_render_with_timeout(item, timeout) for item in request["revisions"]]}
     answer["python"] = sys.executable
     with open(answer_path, "w", encoding="utf-8") as stream:
         json.dump(answer, stream)
@@ -99,6 +110,25 @@ def _import_alembic() -> str | None:
     except Exception:  # noqa: BLE001 - inspection support is a nicety, never a reason to fail
         pass
     return None
+
+
+def _render_with_timeout(item: dict, timeout: float | None) -> dict:
+    if not timeout or not hasattr(signal, "setitimer"):
+        return _render(item)
+
+    def expire(signum, frame):
+        raise RenderTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _render(item)
+    except RenderTimeout:
+        reason = f"rendering timed out after {timeout:g} s (migrations.render_timeout: {timeout:g})"
+        return {"id": item["id"], "statements": [], "error": {"reason": reason, "line": None, "timeout": True}}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _render(item: dict) -> dict:

@@ -23,6 +23,8 @@ from cofee_hooks.migrations.project import AlembicProject, find_project_python, 
 
 WORKER = Path(__file__).with_name("_render_worker.py")
 _STDERR_TAIL = 400
+# Seconds the worker may spend importing Alembic and the project on top of the per-revision timeouts.
+_IMPORT_ALLOWANCE = 30
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,15 @@ class RenderWorker:
         if not revisions:
             self.cancel()
             return {}
-        request = {"revisions": [{"id": rev.revision, "path": str(rev.path)} for rev in revisions]}
+        request = {
+            "revisions": [{"id": rev.revision, "path": str(rev.path)} for rev in revisions],
+            "timeout": self.timeout,
+        }
         try:
-            failure = self._communicate(json.dumps(request), self.timeout * len(revisions))
+            # The worker times each revision out on its own; this outer limit
+            # only catches code that blocks the alarm (a C call that ignores
+            # signals) or a platform without SIGALRM.
+            failure = self._communicate(json.dumps(request), self.timeout * len(revisions) + _IMPORT_ALLOWANCE)
             answer = self._read_answer() if failure is None else None
         finally:
             self._scratch.cleanup()
@@ -138,7 +146,10 @@ class RenderWorker:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.communicate()
-            return f"rendering timed out after {timeout} s (migrations.render_timeout)"
+            return (
+                f"rendering timed out after {timeout} s, so the worker was stopped "
+                f"(migrations.render_timeout: {self.timeout} s per revision)"
+            )
         if self._process.returncode != 0 or not self._answer_path.exists():
             return (
                 f"the render worker ({shlex.join(self.python)}) failed with exit code "
