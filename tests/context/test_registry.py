@@ -76,6 +76,11 @@ def test_by_id(registry):
         ("a title card here", "title card", True),
         ("a subtitle cards", "title card", False),
         ("", "pytest", False),
+        ("three title cards", "title card", True),
+        ("write the migrations", "migration", True),
+        ("one migration", "migrations", True),
+        ("the cofee_remotion service", "remotion", True),
+        ("status", "statu", False),
     ],
 )
 def test_find_terms(text, term, found):

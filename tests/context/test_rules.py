@@ -213,3 +213,42 @@ def test_corrupt_cache_is_rebuilt(project):
 
 def test_missing_rule_folder_is_empty(tmp_path):
     assert load_rules(str(tmp_path), RULE_DIRS) == []
+
+
+def test_keyword_matches_plural_either_way(project):
+    write(project, ".claude/agent-rules/plural.md", "---\nkeywords: [migration, indexes]\n---\n# Plural\n")
+    assert (".claude/agent-rules/plural.md", REASON_KEYWORD) in rules_for(project, "squash the old migrations")
+    assert (".claude/agent-rules/plural.md", REASON_KEYWORD) in rules_for(project, "add one index")
+
+
+def test_keyword_matches_part_of_underscore_identifier(project):
+    write(project, ".claude/agent-rules/video.md", "---\nkeywords: [remotion]\n---\n# Video\n")
+    assert (".claude/agent-rules/video.md", REASON_KEYWORD) in rules_for(project, "look at cofee_remotion first")
+
+
+@pytest.mark.parametrize("mention", ["cofee_remotion/", "the cofee_remotion/ folder", "cofee_remotion/src"])
+def test_folder_mention_matches_glob_of_that_folder(project, mention):
+    write(project, ".claude/agent-rules/service.md", '---\npaths: ["cofee_remotion/**"]\n---\n# Service\n')
+    assert (".claude/agent-rules/service.md", REASON_PATH) in rules_for(project, f"review {mention}")
+
+
+@pytest.mark.parametrize("mention", ["docs/", "docs/guide", "docs/guide/"])
+def test_folder_mention_inside_glob_folder(project, mention):
+    write(project, ".claude/agent-rules/docs.md", '---\npaths: ["docs/**/*.md"]\n---\n# Docs\n')
+    assert (".claude/agent-rules/docs.md", REASON_PATH) in rules_for(project, f"tidy {mention} please")
+
+
+def test_file_outside_glob_still_does_not_match(project):
+    write(project, ".claude/agent-rules/docs.md", '---\npaths: ["docs/**/*.md"]\n---\n# Docs\n')
+    assert rules_for(project, "tidy docs/logo.png and src/docs/") == []
+
+
+def test_template_migration_rule_ignores_revision_history(tmp_path):
+    from cofee_hooks.workspace import lay_down
+
+    lay_down(tmp_path)
+    rules = load_rules(str(tmp_path), RULE_DIRS)
+    names = [match.rule.relative for match in applicable_rules(rules, "Update the revision history section of README.md")]
+    assert ".claude/rules/migrations.md" not in names
+    names = [match.rule.relative for match in applicable_rules(rules, "write the Alembic migrations for orders")]
+    assert ".claude/rules/migrations.md" in names

@@ -7,8 +7,10 @@ import names. `agents:` maps an agent to the library names it always needs.
 Matching is pure and runs on every prompt, so it uses no regular expression
 built from the registry: single-word terms are looked up in the set of words
 of the text, longer terms (`next.js`, `@remotion/player`) are found with
-`str.find` and checked for word boundaries. Both are case-insensitive.
-Only the standard library is imported here.
+`str.find` and checked for word boundaries. Both are case-insensitive and
+accept a plural on either side (`migrations` meets `migration`). The words
+of the text include the parts of identifiers joined by `_`, so `remotion`
+is found in `cofee_remotion/`. Only the standard library is imported here.
 """
 
 from __future__ import annotations
@@ -110,12 +112,41 @@ def find_terms(text: str, terms: Iterable[str]) -> set[str]:
             continue
         if _SINGLE_WORD.match(needle):
             if words is None:
-                words = set(_WORD.findall(lowered))
-            if needle in words:
+                words = text_words(lowered)
+            if needle in words or singular(needle) in words:
                 found.add(needle)
         elif _occurs_as_word(lowered, needle):
             found.add(needle)
     return found
+
+
+def text_words(text: str) -> set[str]:
+    """Return the words of a lower-cased text, the parts of `_`-joined identifiers, and their singulars."""
+    words = set()
+    for word in _WORD.findall(text):
+        words.add(word)
+        words.add(singular(word))
+        if "_" in word:
+            for part in word.split("_"):
+                if part:
+                    words.add(part)
+                    words.add(singular(part))
+    return words
+
+
+def singular(word: str) -> str:
+    """Reduce a regular English plural to its singular; other words come back unchanged.
+
+    Crude on purpose: both the term and the text go through it, so
+    `indexes` meets `index` and `queries` meets `query`.
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def _occurs_as_word(text: str, needle: str) -> bool:
@@ -124,10 +155,17 @@ def _occurs_as_word(text: str, needle: str) -> bool:
         end = start + len(needle)
         before_ok = start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(needle[0])
         after_ok = end == len(text) or not _is_word_char(text[end]) or not _is_word_char(needle[-1])
+        if not after_ok and _is_word_char(needle[-1]):
+            # A plural of the last word: `title cards` for the term `title card`.
+            after_ok = any(_word_ends(text, end + len(suffix)) for suffix in ("s", "es") if text.startswith(suffix, end))
         if before_ok and after_ok:
             return True
         start = text.find(needle, start + 1)
     return False
+
+
+def _word_ends(text: str, position: int) -> bool:
+    return position == len(text) or not _is_word_char(text[position])
 
 
 def _is_word_char(char: str) -> bool:

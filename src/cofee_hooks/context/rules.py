@@ -393,11 +393,21 @@ class _Glob:
         self._regex: re.Pattern[str] | None = None
 
     def matches(self, path: str) -> bool:
-        """True when `path` matches the glob, or names a folder the glob's literal part lies in."""
+        """True when `path` matches the glob, or names a folder the glob's files may lie in.
+
+        A folder is a path that ends with `/`, or has a `/` and no file
+        extension. It matches when the glob's literal part lies inside it
+        (`alembic` for `alembic/versions/*.py`) or when it lies inside the
+        literal part of a glob that goes on with wildcards (`docs/guide` for
+        `docs/**/*.md`).
+        """
         folder = path.rstrip("/")
-        if self.prefix:
-            if "/" in folder and (self.prefix == folder or self.prefix.startswith(folder + "/")):
+        if self.prefix and folder and _is_folder(path):
+            if self.prefix == folder or self.prefix.startswith(folder + "/"):
                 return True
+            if folder.startswith(self.prefix + "/") and self.prefix != self.pattern.rstrip("/"):
+                return True
+        if self.prefix:
             # Every match starts with the literal prefix, so most paths are
             # rejected here without compiling a regular expression.
             if path != self.prefix and not path.startswith(self.prefix + "/"):
@@ -405,6 +415,12 @@ class _Glob:
         if self._regex is None:
             self._regex = re.compile(glob_to_regex(self.pattern))
         return self._regex.fullmatch(path) is not None
+
+
+def _is_folder(path: str) -> bool:
+    if path.endswith("/"):
+        return True
+    return "/" in path and not _HAS_EXTENSION.search(path)
 
 
 def glob_to_regex(pattern: str) -> str:
@@ -484,7 +500,8 @@ def path_tokens(text: str, root: str = "") -> list[str]:
         token = raw.rstrip(".,;:")
         if token.startswith("//") or not token.strip("./"):
             continue
-        if "/" not in token.rstrip("/") and not _HAS_EXTENSION.search(token):
+        # A bare word counts only as `name/`, the way folders are written.
+        if "/" not in token.rstrip("/") and not token.endswith("/") and not _HAS_EXTENSION.search(token):
             continue
         if root_prefix and token.startswith(root_prefix):
             token = token[len(root_prefix) :]
