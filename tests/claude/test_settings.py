@@ -174,3 +174,31 @@ def test_local_settings_kept_out_of_git(tmp_path: Path, git_env) -> None:
     exclude = (tmp_path / ".git" / "info" / "exclude").read_text()
     assert exclude.count("/.claude/settings.local.json") == 1
     assert exclude.count("/.claude/logs/") == 1
+
+
+def test_install_uninstall_leave_no_backups(tmp_path: Path, git_env) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    _write_settings(tmp_path, OTHER_TOOLS)
+    local = tmp_path / ".claude" / "settings.local.json"
+    local.write_text('{"env": {"API_TOKEN": "secret"}}\n', encoding="utf-8")
+
+    install_claude_hooks(tmp_path)
+    install_claude_hooks(tmp_path)
+    uninstall_claude_hooks(tmp_path)
+
+    leftovers = sorted(path.name for path in (tmp_path / ".claude").iterdir())
+    assert leftovers == ["settings.json", "settings.local.json"]
+    assert json.loads(local.read_text(encoding="utf-8")) == {"env": {"API_TOKEN": "secret"}}
+
+
+def test_install_names_stale_backup(tmp_path: Path, git_env) -> None:
+    backup = tmp_path / ".claude" / "settings.local.json.bak"
+    backup.parent.mkdir(parents=True)
+    backup.write_text("{}\n", encoding="utf-8")
+
+    lines = install_claude_hooks(tmp_path)
+
+    assert any("settings.local.json.bak" in line and "delete it" in line for line in lines), lines
+    assert backup.exists()

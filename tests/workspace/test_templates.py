@@ -50,6 +50,7 @@ def test_template_commit_guard_allows_only_docs(workspace: Path):
 
     assert set(guard["allow"]) == {"*.md", "docs/", ".claude/", ".mcp.json", "CLAUDE.md", ".gitignore"}
     assert ".claude/settings.local.json" in guard["deny"]
+    assert ".claude/*.bak" in guard["deny"]
 
 
 def test_agent_files_pass_checks(workspace: Path):
@@ -147,4 +148,5 @@ def test_gitignore_covers_cache_and_local_settings():
 
     assert ".cofee-hooks-cache/" in lines
     assert ".claude/settings.local.json" in lines
+    assert ".claude/*.bak" in lines
     assert ".claude/logs/" in lines

@@ -15,8 +15,11 @@
   `.claude/settings.local.json`, which is not committed (added to
   `.git/info/exclude` when git does not ignore it already).
 
-Files are written atomically (temporary file, then rename) and the previous
-version is kept as `<name>.bak`. Installing twice changes nothing.
+Files are written atomically (temporary file, then rename). No backup copy
+is written: `settings.local.json` may contain tokens, and a copy next to it
+would sit in the work tree where git does not ignore it. Only the tagged
+entries and the two `env` keys change, and git history keeps the committed
+`settings.json`. Installing twice changes nothing.
 `uninstall_claude_hooks(directory)` removes exactly the tagged entries and
 the two `env` keys. An existing settings file that is not valid JSON is left
 untouched and reported in one line.
@@ -26,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,7 @@ def install_claude_hooks(directory: Path) -> list[str]:
         excluded = _exclude_from_git(directory, path, folder)
         if excluded:
             lines.append(excluded)
+    lines.extend(_stale_backup_notes(claude))
     return lines
 
 
@@ -115,9 +118,26 @@ def uninstall_claude_hooks(directory: Path) -> list[str]:
             script.parent.rmdir()
         except OSError:
             pass  # the folder contains other hooks
+    lines.extend(_stale_backup_notes(claude))
     if not lines:
         lines.append(f"nothing to remove in {_display(claude)}")
     return lines
+
+
+def _stale_backup_notes(claude: Path) -> list[str]:
+    """Name the `.bak` copies that earlier cofee-hooks builds wrote, so the user can delete them.
+
+    They are not deleted here, because a file of that name may be the user's own.
+    """
+    notes = []
+    for name in ("settings.json.bak", "settings.local.json.bak"):
+        path = claude / name
+        if path.is_file():
+            notes.append(
+                f"note: {_display(path)} is a backup that an earlier cofee-hooks build wrote"
+                " (it may contain tokens from your settings); delete it"
+            )
+    return notes
 
 
 def hook_command(argument: str) -> str:
@@ -318,8 +338,6 @@ def _write_if_changed(path: Path, before: dict[str, Any] | None, after: dict[str
         return f"unchanged {_display(path)}"
     text = _format_like(path, after)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        shutil.copy2(path, path.with_name(path.name + ".bak"))
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
@@ -330,7 +348,6 @@ def _write_or_remove(path: Path, before: dict[str, Any], after: dict[str, Any], 
     # A file left empty by uninstall held only this package's entries.
     if after or not before:
         return _write_if_changed(path, before, after, what)
-    shutil.copy2(path, path.with_name(path.name + ".bak"))
     path.unlink()
     return f"removed {_display(path)} (it held only cofee-hooks entries)"
 
