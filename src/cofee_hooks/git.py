@@ -423,3 +423,52 @@ def _command_error_detail(error) -> str:
         text = text[len("stderr: '") : -1]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0] if lines else f"exit code {error.status}"
+
+
+# Files and folders git keeps in the git dir while an operation waits to be finished.
+_OPERATIONS = (
+    ("MERGE_HEAD", "a merge"),
+    ("rebase-merge", "a rebase"),
+    ("rebase-apply", "a rebase or git am"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"),
+    ("BISECT_LOG", "a bisect"),
+)
+
+
+class RepositoryState:
+    """The state of a repository that doctor reports: its HEAD, an unfinished operation and its worktrees."""
+
+    __slots__ = ("toplevel", "branch", "head", "operation", "worktrees")
+
+    def __init__(
+        self, toplevel: str, branch: str | None, head: str | None, operation: str | None, worktrees: list[str]
+    ) -> None:
+        self.toplevel = toplevel
+        self.branch = branch  # None when HEAD is detached
+        self.head = head  # None before the first commit
+        self.operation = operation  # e.g. "a merge", None when nothing is in progress
+        self.worktrees = worktrees  # the other work trees of this repository, which share its hooks folder
+
+
+def repository_state(path: str | os.PathLike[str]) -> RepositoryState:
+    """Read the state of the repository that contains `path` with GitPython."""
+    import git as gitpython
+
+    repository = open_repository(path)
+    try:
+        toplevel = repository.working_tree_dir or repository.git_dir
+        head = repository.head.commit.hexsha if repository.head.is_valid() else None
+        branch = None if repository.head.is_detached else repository.head.ref.name
+        operation = next(
+            (name for marker, name in _OPERATIONS if os.path.exists(os.path.join(repository.git_dir, marker))), None
+        )
+        listing = repository.git.worktree("list", "--porcelain")
+        paths = [line[len("worktree ") :] for line in listing.splitlines() if line.startswith("worktree ")]
+        current = os.path.realpath(toplevel)
+        worktrees = [item for item in paths if os.path.realpath(item) != current]
+        return RepositoryState(os.fspath(toplevel), branch, head, operation, worktrees)
+    except gitpython.exc.GitCommandError as error:
+        raise GitError(f"git worktree list failed: {_command_error_detail(error)}") from None
+    finally:
+        repository.close()

@@ -66,6 +66,31 @@ def check_configuration(context: DoctorContext) -> list[CheckResult]:
     return results
 
 
+def check_repository(context: DoctorContext) -> list[CheckResult]:
+    """Report the repository's HEAD, an unfinished merge or rebase, and the worktrees that share its hooks."""
+    from cofee_hooks import git
+
+    if context.toplevel is None:
+        return []
+    try:
+        state = git.repository_state(context.toplevel)
+    except git.GitError as error:
+        return [CheckResult("repository", WARNING, error.message)]
+    if state.head is None:
+        where = f"branch {state.branch} has no commits yet"
+    elif state.branch is None:
+        where = f"HEAD is detached at {state.head[:12]}"
+    else:
+        where = f"on branch {state.branch} at {state.head[:12]}"
+    results = [CheckResult("repository", INFO, f"{state.toplevel}: {where}")]
+    if state.operation:
+        results.append(CheckResult("repository", INFO, f"{state.operation} is in progress"))
+    if state.worktrees:
+        others = ", ".join(state.worktrees)
+        results.append(CheckResult("repository", INFO, f"{len(state.worktrees)} other worktree(s) use the same git hooks folder: {others}"))
+    return results
+
+
 def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
     from cofee_hooks import git
 
@@ -221,6 +246,7 @@ def check_workspace_files(context: DoctorContext) -> list[CheckResult]:
 
 CHECKS: list[Callable[[DoctorContext], list[CheckResult]]] = [
     check_configuration,
+    check_repository,
     check_git_hooks,
     check_claude_hooks,
     check_entry_point,
