@@ -110,6 +110,7 @@ def lint_migration(
         settings = config.section("migrations")
         _check_overrides(settings, str(config.source or "configuration"))
         files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, config.root)
+        contents = _staged_contents(files, project_dir, settings, config.root) if staged and files else None
         request = LintRequest(
             settings=settings,
             config_root=config.root,
@@ -122,6 +123,7 @@ def lint_migration(
             use_env=use_env,
             python=python,
             early_worker=worker,
+            contents=contents,
         )
         result = lint(request)
     finally:
@@ -158,6 +160,17 @@ def _changed_files(
     if staged:
         return selection.staged_revision_files(project.versions_dirs, project.recursive, project.directory)
     return selection.revision_files_since(since_ref, project.versions_dirs, project.recursive, project.directory)
+
+
+def _staged_contents(
+    files: tuple[Path, ...], project_dir: Path | None, settings: dict, config_root: Path
+) -> dict[Path, bytes]:
+    """Read the staged content of the selected files, which is what the commit will contain."""
+    from cofee_hooks.lint import selection
+    from cofee_hooks.migrations.project import find_project
+
+    project = find_project(project_dir, settings, config_root)
+    return selection.staged_contents(files, project.directory)
 
 
 def _check_overrides(settings: dict, source: str) -> None:

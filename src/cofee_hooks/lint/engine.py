@@ -20,7 +20,12 @@ per revision, keyed by the file's content and the settings that matter.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import importlib
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -72,6 +77,8 @@ class LintRequest:
     use_cache: bool = True
     # A worker started before the settings were loaded (render.start_worker_early); used when it fits.
     early_worker: RenderWorker | None = None
+    # Content to lint in place of the work-tree file, by resolved path (`--staged`: the index blobs).
+    contents: Mapping[Path, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,70 @@ def lint(request: LintRequest) -> LintResult:
     Raises `UserError` (exit code 2) for an unknown or ambiguous revision or a
     file that is not a revision, `ConfigError` (2) for invalid settings and
     `ToolFailure` (3) when the project is not found or squawk does not work.
+    With `request.contents`, those files are parsed, rendered and checked from
+    temporary copies outside the work tree, and reported under their real paths.
     """
+    with _content_copies(request.contents or {}) as copies:
+        token = _COPIES.set(copies)
+        try:
+            return _lint(request)
+        except UserError as error:
+            error.message = _real_paths_in(error.message)
+            error.args = (error.message,)
+            raise
+        finally:
+            _COPIES.reset(token)
+
+
+# Real path -> temporary copy holding the content to lint, while `lint` runs.
+_COPIES: ContextVar[dict[Path, Path]] = ContextVar("cofee_hooks_lint_copies", default={})
+
+
+@contextlib.contextmanager
+def _content_copies(contents: Mapping[Path, bytes]) -> Iterator[dict[Path, Path]]:
+    if not contents:
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="cofee-hooks-staged-") as scratch:
+        copies = {}
+        for index, (path, content) in enumerate(sorted(contents.items())):
+            # One folder per file keeps the file name, which messages and tracebacks show.
+            copy = Path(scratch) / str(index) / path.name
+            copy.parent.mkdir()
+            copy.write_bytes(content)
+            copies[path.resolve()] = copy
+        yield copies
+
+
+def _content_path(path: Path) -> Path:
+    """Return the file that holds the content to lint for `path` (its copy, or itself)."""
+    return _COPIES.get().get(path, path)
+
+
+def _real_paths_in(text: str) -> str:
+    for real, copy in _COPIES.get().items():
+        text = text.replace(str(copy), str(real))
+    return text
+
+
+def _with_content_path(revision: RevisionFile) -> RevisionFile:
+    copy = _content_path(revision.path)
+    return revision if copy == revision.path else dataclasses.replace(revision, path=copy)
+
+
+def _parse_contents(parse: Callable[[Path, Path], RevisionFile | None]) -> Callable[[Path, Path], RevisionFile | None]:
+    # Header caches are keyed by the work-tree file's stat, so copies are parsed directly.
+    def parse_one(path: Path, folder: Path) -> RevisionFile | None:
+        copy = _content_path(path.resolve())
+        if copy == path.resolve():
+            return parse(path, folder)
+        record = parse_revision_file(copy, folder)
+        return None if record is None else dataclasses.replace(record, path=path.resolve())
+
+    return parse_one
+
+
+def _lint(request: LintRequest) -> LintResult:
     project = _find_project(request)
     # With the cache on, the worker starts only once a revision misses the
     # cache, so a run where nothing changed never imports Alembic.
@@ -127,7 +197,7 @@ def lint(request: LintRequest) -> LintResult:
         histories = _build_histories(project, request)
         selected = select_revisions(histories, request)
         for item in selected:
-            check_parses(item.revision.path)
+            check_parses(_content_path(item.revision.path))
         result = LintResult(project)
         head_findings = multiple_heads_findings(histories, {rev.revision.revision for rev in selected})
         contexts, sql_findings = _lint_sql(project, selected, request, result, worker)
@@ -148,10 +218,10 @@ def _build_histories(project: AlembicProject, request: LintRequest) -> list[Revi
     module = _optional_module("cofee_hooks.lint.cache")
     enabled = request.use_cache and request.settings.get("cache", True)
     if module is None or not enabled:
-        return build_histories(project.versions_dirs, project.recursive)
+        return build_histories(project.versions_dirs, project.recursive, parse=_parse_contents(parse_revision_file))
     store = module.open_cache(request.config_root, request.settings.get("cache_dir"), True)
     headers = module.HeaderCache(store, parse_revision_file, RevisionFile)
-    histories = build_histories(project.versions_dirs, project.recursive, parse=headers.parse)
+    histories = build_histories(project.versions_dirs, project.recursive, parse=_parse_contents(headers.parse))
     headers.save()
     return histories
 
@@ -258,7 +328,7 @@ def _lint_sql(
     cached = {rev_id: hit for rev_id, hit in cached.items() if hit is not None}
 
     to_render = [item.revision for item in selected if item.revision.revision not in cached]
-    renderings = _render(project, to_render, request, worker)
+    renderings = _render(project, [_with_content_path(rev) for rev in to_render], request, worker)
     fresh = _squawk_findings(project, to_render, renderings, options)
 
     contexts = []
@@ -333,7 +403,7 @@ class _ResultCache:
 
     def _key(self, revision: RevisionFile) -> str:
         try:
-            content = revision.path.read_bytes()
+            content = _content_path(revision.path).read_bytes()
         except OSError:
             content = b""
         return self._module.cache_key(content, self._identity, self._settings)
@@ -383,6 +453,8 @@ def _render(
             late_worker.cancel()
     timeout = int(request.settings.get("render_timeout") or 120)
     command = request.settings.get("alembic_command") or "alembic"
+    # NOTE: the project's own Alembic reads the versions folders, so with
+    # use_env the SQL comes from the work-tree files even for staged content.
     return {rev.revision: render_with_env(project, rev, command, timeout) for rev in revisions}
 
 
@@ -442,7 +514,10 @@ def _unrenderable_finding(revision: RevisionFile, rendering: Rendering) -> Findi
         file=str(revision.path),
         line=line,
         column=_code_column(revision.path, line),
-        message=f"revision {revision.revision} could not be rendered offline, so its SQL was not linted: {rendering.error}",
+        message=(
+            f"revision {revision.revision} could not be rendered offline, so its SQL was not linted: "
+            f"{_real_paths_in(rendering.error or '')}"
+        ),
         help=UNRENDERABLE_OFFLINE.fix,
         revision=revision.revision,
     )
@@ -451,7 +526,7 @@ def _unrenderable_finding(revision: RevisionFile, rendering: Rendering) -> Findi
 def _code_column(path: Path, line: int) -> int:
     """Return the 1-based column where code starts on a line (the `op.*` call), or 1."""
     try:
-        with path.open(encoding="utf-8") as stream:
+        with _content_path(path).open(encoding="utf-8") as stream:
             for number, text in enumerate(stream, start=1):
                 if number == line:
                     return len(text) - len(text.lstrip()) + 1
@@ -549,7 +624,7 @@ def _distinct_graphs(contexts: list[RevisionContext]) -> list[RevisionGraph]:
 
 def _source(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return _content_path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
 

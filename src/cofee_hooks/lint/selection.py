@@ -29,6 +29,28 @@ def staged_revision_files(versions_dirs: Sequence[Path], recursive: bool, cwd: P
     return filter_revision_files(git.staged_paths(cwd), versions_dirs, recursive)
 
 
+def staged_contents(paths: Iterable[Path], cwd: Path) -> dict[Path, bytes]:
+    """Return the content each path has in the git index, keyed by the resolved path.
+
+    The blobs are read from the index (honouring GIT_INDEX_FILE), so a
+    revision fixed only in the work tree is still linted as it will be
+    committed. Paths without an index entry are left out.
+    """
+    top = Path(git.show_toplevel(cwd)).resolve()
+    wanted = {str(Path(path).resolve().relative_to(top)): Path(path).resolve() for path in paths}
+    if not wanted:
+        return {}
+    listing = git.run(["ls-files", "--stage", "-z", "--", *wanted], top).stdout
+    entries: list[tuple[Path, str]] = []
+    for entry in git.split_nul(listing):
+        meta, _, name = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[2] == "0" and name in wanted:
+            entries.append((wanted[name], fields[1]))
+    blobs = git.read_blobs([oid for _, oid in entries], top)
+    return {path: blobs[oid] for path, oid in entries if oid in blobs}
+
+
 def filter_revision_files(paths: Iterable[str | Path], versions_dirs: Sequence[Path], recursive: bool) -> tuple[Path, ...]:
     """Keep the paths that Alembic would load as revisions from `versions_dirs`, resolved and sorted."""
     folders = [Path(folder).resolve() for folder in versions_dirs]
