@@ -399,3 +399,46 @@ def test_remove_stale_keeps_fresh_files(tmp_path):
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")
     assert remove_stale(str(tmp_path), time.time()) == []
     assert remove_stale(str(tmp_path), time.time() + 8 * 24 * 3600) == ["a.json"]
+
+
+# Memory of the main session ------------------------------------------------------
+
+
+def save_main_entry(project: Path, topic: str, domain: str, applies_when: str) -> None:
+    from cofee_hooks.memory.section import parse_entry_file
+    from cofee_hooks.memory.store import store_entries
+
+    text = (
+        f"# 2026-11-01-{topic}.md\n## Insight: insight about {topic}\n## Domain: {domain}\n"
+        "first line of knowledge\nsecond line of knowledge\n"
+        f"## Source: a session\n## Applies when: {applies_when}\n"
+    )
+    entry = parse_entry_file(text)
+    store_entries(str(project / ".claude" / "agents-memory"), "main", [entry], "2026-11-01")
+
+
+def test_prompt_recalls_main_session_memory_once(project, config, log):
+    save_main_entry(project, "release-steps", "releases", "cutting a release of the backend")
+    save_main_entry(project, "css-tokens", "styling", "changing colours of the web app")
+
+    answer = hooks.handle_user_prompt(prompt_event("prepare the next releases"), config, log)
+    text = context_of(answer)
+    assert "## Memory of the main session" in text
+    assert "# 2026-11-01-release-steps.md" in text
+    assert "css-tokens" not in text
+    assert any("1 memory entry in full" in message for _, message in log.lines)
+
+    assert hooks.handle_user_prompt(prompt_event("and the releases again"), config, log) is None
+
+
+def test_prompt_without_matching_memory_adds_nothing(project, config, log):
+    save_main_entry(project, "release-steps", "releases", "cutting a release of the backend")
+    assert hooks.handle_user_prompt(prompt_event("Adding a button to the settings page."), config, log) is None
+
+
+def test_main_memory_shares_the_budget(project, log):
+    save_main_entry(project, "release-steps", "releases", "cutting a release of the backend")
+    write(project, ".claude/cofee-hooks.yaml", "context:\n  budget: 300\n" + (project / ".claude/cofee-hooks.yaml").read_text())
+    config = load_fast(str(project))
+    answer = hooks.handle_user_prompt(prompt_event("use pytest for the releases"), config, log)
+    assert len(context_of(answer)) <= 300

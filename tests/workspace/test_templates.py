@@ -150,3 +150,18 @@ def test_gitignore_covers_cache_and_local_settings():
     assert ".claude/settings.local.json" in lines
     assert ".claude/*.bak" in lines
     assert ".claude/logs/" in lines
+
+
+def test_team_protocol_prose_is_wrapped():
+    text = template_files()[".claude/agents-shared/team-protocol.md"].decode()
+    in_code = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("```"):
+            in_code = not in_code
+        if not in_code and not line.startswith("|"):
+            assert len(line) <= 100, f"line {number} has {len(line)} characters"
+
+
+def test_templates_name_the_main_session_memory_folder():
+    for name in ("CLAUDE.md", ".claude/agents-shared/team-protocol.md"):
+        assert ".claude/agents-memory/main/" in template_files()[name].decode(), name

@@ -121,14 +121,17 @@ def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, 
         for match in applicable_rules(_rules(config), text, "", config.root)
         if match.rule.relative not in state.rules
     ]
-    if not libraries and not matches:
+    recalled: list[str] = []
+    recall = _main_memory_recall(config, text, set(state.memory), recalled, log)
+    if not libraries and not matches and recall is None:
         return None
-    injection = build_injection(libraries, matches, _budget(config))
+    injection = build_injection(libraries, matches, _budget(config), recall=recall)
     if not injection.text:
         return None
     state.add(injection.library_ids, injection.rules)
+    state.memory.extend(entry for entry in recalled if entry not in state.memory)
     save_state(state)
-    log.info(_summary("user prompt", injection))
+    log.info(_summary("user prompt", injection, len(recalled)))
     return protocol.additional_context("UserPromptSubmit", injection.text)
 
 
@@ -138,8 +141,8 @@ def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str
         return None
     if source == "clear":
         state = load_state(config.root, event.session_id)
-        if not state.empty:
-            state.libraries, state.rules = [], []
+        if not state.empty or state.memory:
+            state.libraries, state.rules, state.memory = [], [], []
             save_state(state)
             log.info(f"context: session {event.session_id} cleared; its record of what it was given is reset")
         return None
@@ -159,6 +162,8 @@ def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str
     # prompt that calls for them gets them in full again.
     state.libraries = injection.library_ids
     state.rules = injection.rules
+    # Memory entries are not sent again here; a later prompt that matches them gets them again.
+    state.memory = []
     save_state(state)
     log.info(_summary(f"session start ({source})", injection))
     return protocol.additional_context("SessionStart", injection.text)
@@ -220,9 +225,45 @@ def _memory_recall(config: Any, agent: str, text: str, log: Any):
     return recall
 
 
-def _summary(target: str, injection: Injection) -> str:
+def _main_memory_recall(config: Any, text: str, given: set[str], recalled: list[str], log: Any):
+    """Return `recall(budget_left)` over the main session's memory, or None when it has no folder.
+
+    The entries given in full are appended to `recalled`.
+    """
+    settings = config.values.get("memory") or {}
+    if not settings.get("enabled", True) or not settings.get("recall", True):
+        return None
+    folder, agent = settings.get("folder"), settings.get("main_agent")
+    if not isinstance(folder, str) or not isinstance(agent, str):
+        return None
+    if not os.path.isdir(os.path.join(config.root, folder, agent)):
+        return None
+    try:
+        from cofee_hooks.memory.recall import recall_for_prompt
+    except ImportError:
+        return None
+
+    def recall(budget_left: int) -> str:
+        try:
+            result, entries = recall_for_prompt(config, text, budget_left, given)
+        except Exception as error:  # noqa: BLE001 - memory is optional; the IDs and rules still go out
+            log.warning(f"memory recall for a user prompt failed: {type(error).__name__}: {error}")
+            return ""
+        if not isinstance(result, str) or len(result) > budget_left:
+            return ""
+        recalled[:] = entries
+        return result
+
+    return recall
+
+
+def _summary(target: str, injection: Injection, memory_entries: int | None = None) -> str:
+    if memory_entries is not None:
+        memory = f", {memory_entries} memory entr{'y' if memory_entries == 1 else 'ies'} in full"
+    else:
+        memory = f", memory recall {injection.memory_chars} characters" if injection.memory_chars else ", no memory recall"
     return (
         f"context for {target}: {len(injection.library_ids)} library ID(s), "
-        f"{len(injection.rules)} rule(s) in full, {len(injection.listed)} listed, "
+        f"{len(injection.rules)} rule(s) in full, {len(injection.listed)} listed{memory}, "
         f"{len(injection.text)} characters"
     )

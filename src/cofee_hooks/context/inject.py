@@ -36,13 +36,17 @@ _LISTED_HEADING = "### More rules that apply"
 class Injection:
     """The text to inject and what it gave: library IDs and whole rules, plus rules only listed."""
 
-    __slots__ = ("text", "library_ids", "rules", "listed")
+    __slots__ = ("text", "library_ids", "rules", "listed", "memory_chars")
 
-    def __init__(self, text: str, library_ids: list[str], rules: list[str], listed: list[str]) -> None:
+    def __init__(
+        self, text: str, library_ids: list[str], rules: list[str], listed: list[str], memory_chars: int = 0
+    ) -> None:
         self.text = text
         self.library_ids = library_ids
         self.rules = rules
         self.listed = listed
+        # Characters of memory recall in the text; 0 when none was given.
+        self.memory_chars = memory_chars
 
 
 def build_injection(
@@ -82,7 +86,7 @@ def build_injection(
 
     if not library_ids and not whole and not listed and not memory:
         return Injection("", [], [], [])
-    return Injection("\n\n".join(parts) + "\n", library_ids, whole, listed)
+    return Injection("\n\n".join(parts) + "\n", library_ids, whole, listed, len(memory))
 
 
 def _libraries_section(libraries: list[Library]) -> str:

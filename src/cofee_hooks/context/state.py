@@ -22,14 +22,15 @@ _MAX_NAME = 100
 
 
 class SessionState:
-    """Library IDs and rule paths (relative to the project) given to one session, in order."""
+    """Library IDs, rule paths and memory entries (relative to the project) given to one session, in order."""
 
-    __slots__ = ("path", "libraries", "rules")
+    __slots__ = ("path", "libraries", "rules", "memory")
 
-    def __init__(self, path: str | None, libraries: list[str], rules: list[str]) -> None:
+    def __init__(self, path: str | None, libraries: list[str], rules: list[str], memory: list[str] | None = None) -> None:
         self.path = path
         self.libraries = libraries
         self.rules = rules
+        self.memory = memory if memory is not None else []
 
     @property
     def empty(self) -> bool:
@@ -66,7 +67,9 @@ def load_state(root: str, session_id: str) -> SessionState:
         return SessionState(path, [], [])
     if not isinstance(data, dict):
         return SessionState(path, [], [])
-    return SessionState(path, _strings(data.get("libraries")), _strings(data.get("rules")))
+    return SessionState(
+        path, _strings(data.get("libraries")), _strings(data.get("rules")), _strings(data.get("memory"))
+    )
 
 
 def save_state(state: SessionState, now: float | None = None) -> None:
@@ -79,7 +82,7 @@ def save_state(state: SessionState, now: float | None = None) -> None:
         return
     folder = os.path.dirname(state.path)
     is_new = not os.path.exists(state.path)
-    payload = json.dumps({"libraries": state.libraries, "rules": state.rules})
+    payload = json.dumps({"libraries": state.libraries, "rules": state.rules, "memory": state.memory})
     try:
         os.makedirs(folder, exist_ok=True)
         _ensure_gitignore(os.path.dirname(folder))

@@ -73,6 +73,43 @@ def _recall(config: Any, agent_type: str, task_text: str, budget: int) -> str:
     return _render(folder, shown_folder, agent_type, matched, others, budget)
 
 
+def recall_for_prompt(config: Any, prompt: str, budget: int, given: set[str]) -> tuple[str, list[str]]:
+    """Return the main session's own entries that match a user prompt, and the entries given in full.
+
+    Entries are named by their path relative to the project; those in `given`
+    were offered earlier in the session and are skipped. Only matching
+    entries are offered (unlike at dispatch, the others are not listed, so
+    an unrelated prompt adds nothing). Returns ('', []) when nothing matches.
+    """
+    try:
+        return _recall_for_prompt(config, prompt, budget, given)
+    except (OSError, UnsafeName, KeyError, TypeError, ValueError):
+        return "", []
+
+
+def _recall_for_prompt(config: Any, prompt: str, budget: int, given: set[str]) -> tuple[str, list[str]]:
+    settings = config.values["memory"]
+    if not settings["enabled"] or not settings["recall"]:
+        return "", []
+    folder = agent_folder(memory_root(config), settings["main_agent"])
+    if not os.path.isdir(folder):
+        return "", []
+    shown_folder = _display_path(config, folder)
+    matched, _ = rank(load_summaries(folder), prompt)
+    matched = [summary for summary in matched if f"{shown_folder}/{summary.file}" not in given]
+    if not matched:
+        return "", []
+    heading = f"## Memory of the main session\n\nSaved by earlier sessions in {shown_folder}/.\n"
+    if len(heading) > budget:
+        return "", []
+    full, used, summarised = _full_entries(folder, matched, budget, len(heading))
+    listing = _summary_list(shown_folder, summarised, budget, used)
+    if not full and not listing:
+        return "", []
+    given_now = [f"{shown_folder}/{summary.file}" for summary in matched if summary not in summarised]
+    return heading + full + listing, given_now
+
+
 def rank(summaries: list[IndexedEntry], task_text: str) -> tuple[list[IndexedEntry], list[IndexedEntry]]:
     """Split summaries into those matching the task (best first) and the rest (newest first)."""
     task_words = words(task_text)
