@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT, run_cli
@@ -150,3 +151,14 @@ def test_pg_version_reaches_squawk(tmp_path: Path) -> None:
     # Before PostgreSQL 11 a column default rewrote the whole table.
     assert ("adding-field-with-default", line) not in current_rules
     assert ("adding-field-with-default", line) in old_rules
+
+
+def test_interpreter_without_alembic_exit_3(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    python = f"{sys.executable} -I -S"
+    completed = run_cli("lint-migration", "--python", python, "--fail-on", "error", cwd=tmp_path, env=_env())
+    assert completed.returncode == 3, completed.stdout + completed.stderr
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"the render interpreter {sys.executable} cannot import Alembic" in lines[0]
+    assert "migrations.python" in lines[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cofee_hooks.errors import ConfigError
+from cofee_hooks.errors import ConfigError, ToolFailure
 from cofee_hooks.migrations.graph import build_graph
 from cofee_hooks.migrations.project import read_alembic_ini
 from cofee_hooks.migrations.render import render_revisions, render_with_env, revision_statements, sql_text
@@ -174,12 +174,15 @@ def test_project_venv_interpreter_is_used(tmp_path: Path) -> None:
     assert marker.read_text().strip() == "yes"
 
 
-def test_interpreter_without_alembic_is_unrenderable(tmp_path: Path) -> None:
+def test_interpreter_without_alembic_is_tool_failure(tmp_path: Path) -> None:
     write_ini(tmp_path)
     write_revision(tmp_path / "migrations" / "versions", "a0000001", None)
     # -S -I: the interpreter without site-packages, so alembic cannot be imported.
-    rendering = _render(tmp_path, "a0000001", python=[sys.executable, "-I", "-S"])["a0000001"]
-    assert "alembic and SQLAlchemy are not importable" in rendering.error
+    with pytest.raises(ToolFailure) as caught:
+        _render(tmp_path, "a0000001", python=[sys.executable, "-I", "-S"])
+    assert caught.value.exit_code == 3
+    assert f"the render interpreter {sys.executable} cannot import Alembic" in caught.value.message
+    assert "migrations.python" in caught.value.message
 
 
 def test_missing_interpreter_is_config_error(tmp_path: Path) -> None:

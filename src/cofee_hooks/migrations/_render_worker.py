@@ -99,8 +99,9 @@ def _import_alembic() -> str | None:
         from alembic.runtime.migration import MigrationContext  # noqa: F401
     except ImportError as error:
         return (
-            f"alembic and SQLAlchemy are not importable with {sys.executable} ({error}); "
-            "install them in the project's environment or set migrations.python"
+            f"the render interpreter {sys.executable} cannot import Alembic ({_one_line(error)}). "
+            "Install alembic and SQLAlchemy into it, or set migrations.python (or --python) "
+            "to the interpreter of the project's environment"
         )
     finally:
         if skipped and sys.modules.get(_SKIPPED_DURING_ALEMBIC_IMPORT, 0) is None:

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cofee_hooks.errors import ConfigError, UserError
+from cofee_hooks.errors import ConfigError, ToolFailure, UserError
 from cofee_hooks.migrations.graph import RevisionFile
 from cofee_hooks.migrations.project import AlembicProject, find_project_python, read_alembic_ini
 
@@ -117,9 +117,11 @@ class RenderWorker:
             answer = self._read_answer() if failure is None else None
         finally:
             self._scratch.cleanup()
-        if answer is None or "fatal" in answer:
-            reason = failure if answer is None else answer["fatal"]
-            reason = reason or "the render worker returned nothing"
+        if answer is not None and "fatal" in answer:
+            # Without Alembic nothing can be rendered: the tool could not work at all.
+            raise ToolFailure(str(answer["fatal"]))
+        if answer is None:
+            reason = failure or "the render worker returned nothing"
             return {rev.revision: Rendering(rev.revision, (), reason) for rev in revisions}
         return _renderings(answer["results"], revisions)
 
