@@ -61,6 +61,9 @@ def cli() -> None:
     from the working directory, or from --config FILE where a command offers it.
     """
 
+# click 8.2 raises this UsageError when a group is run without a command.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code."""
@@ -72,8 +75,16 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("cofee-hooks: aborted", err=True)
         sys.exit(130)
-    except click.ClickException as error:
+    except _NO_ARGS_IS_HELP as error:
+        # A group run without a command: its help is the useful answer.
         error.show()
+        sys.exit(error.exit_code)
+    except click.UsageError as error:
+        message = _one_line(error).rstrip(".")
+        click.echo(f"cofee-hooks: {message} (see '{_help_command(error)}')", err=True)
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        click.echo(f"cofee-hooks: {_one_line(error)}", err=True)
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
@@ -87,6 +98,19 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(EXIT_TOOL_FAILURE)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(error: click.ClickException) -> str:
+    # click may add a second line ("Did you mean ...?"); errors stay one line.
+    return " ".join(part.strip() for part in error.format_message().splitlines() if part.strip())
+
+
+def _help_command(error: click.UsageError) -> str:
+    """Return the help command for the (sub)command the usage error belongs to."""
+    path = error.ctx.command_path if error.ctx is not None else ""
+    if not path:
+        path = "cofee-hooks"
+    return f"{path} --help"
 
 
 if __name__ == "__main__":
