@@ -301,3 +301,43 @@ def test_agent_saved_file_itself(config: FastConfig, log: RecordingLog, memory_d
     assert own.read_text(encoding="utf-8") == entry_text(date=capture_date())
     assert f"already saved in .claude/agents-memory/db-architect/{own.name}" in log.text("info")
     assert (memory_dir / "db-architect" / "INDEX.md").read_text(encoding="utf-8").count(own.name) == 2
+
+
+BROKEN_ENTRY = "# 2026-12-04-half.md\n## Insight: only an insight\n"
+
+
+def test_ask_again_when_every_entry_rejected(project: Path, log: RecordingLog, tmp_path: Path) -> None:
+    config = make_config(project, ask_when_missing=True)
+    payload = subagent_payload(tmp_path, last_assistant_message=section(BROKEN_ENTRY))
+
+    first = handle_subagent_stop(HookEvent(payload), config, log)
+    again = handle_subagent_stop(HookEvent({**payload, "stop_hook_active": True}), config, log)
+
+    assert first is not None and first["decision"] == "block"
+    assert "'# 2026-12-04-half.md': missing '## Domain:'" in first["reason"]
+    assert again is None
+
+
+def test_no_ask_again_when_one_entry_is_valid(project: Path, log: RecordingLog, tmp_path: Path) -> None:
+    config = make_config(project, ask_when_missing=True)
+    payload = subagent_payload(tmp_path, last_assistant_message=section(BROKEN_ENTRY, entry_text()))
+
+    assert handle_subagent_stop(HookEvent(payload), config, log) is None
+
+
+def test_no_ask_again_when_asking_is_off(config: FastConfig, log: RecordingLog, tmp_path: Path) -> None:
+    payload = subagent_payload(tmp_path, last_assistant_message=section(BROKEN_ENTRY))
+
+    assert handle_subagent_stop(HookEvent(payload), config, log) is None
+    assert "not saved" in log.text("warning")
+
+
+def test_stop_asks_again_for_rejected_main_section(project: Path, log: RecordingLog) -> None:
+    payload = recorded("Stop", "01_bash_deny_json")
+    payload["last_assistant_message"] = section(BROKEN_ENTRY)
+    config = make_config(project, ask_when_missing=True)
+
+    answer = handle_stop(HookEvent(payload), config, log)
+
+    assert answer is not None and answer["decision"] == "block"
+    assert handle_stop(HookEvent({**payload, "stop_hook_active": True}), config, log) is None

@@ -101,13 +101,24 @@ def test_empty_field_rejected() -> None:
 
 
 def test_duplicate_and_unknown_fields_rejected() -> None:
-    text = entry_text("twice") + "## Domain: again\n## Mood: happy\n"
+    text = entry_text("twice").replace("## Domain:", "## Mood: happy\n## Domain:") + "## Domain: again\n"
 
     parsed = parse_section(text)
 
     assert parsed.entries == []
     assert "'## Domain:' appears twice" in parsed.rejected[0].reason
     assert "unknown field '## Mood:'" in parsed.rejected[0].reason
+
+
+@pytest.mark.parametrize("heading", ["## Handoff", "## Next steps", "## Handoff: to the backend developer"])
+def test_heading_after_entry_without_closing_marker_ends_it(heading: str) -> None:
+    message = f"Done.\n<!-- memory -->\n{entry_text('orders')}\n{heading}\nNext: backend-developer wires the endpoint\n"
+
+    parsed = parse_message(message)
+
+    assert parsed is not None
+    assert [entry.applies_when for entry in parsed.entries] == ["adding an index to the orders table"]
+    assert parsed.rejected == []
 
 
 def test_wrapped_field_value_joined() -> None:

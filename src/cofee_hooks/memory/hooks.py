@@ -44,6 +44,13 @@ ASK_REASON = (
     "'## Insight:', '## Domain:', 2-5 lines of knowledge, '## Source:', "
     "'## Applies when:'. If there is nothing worth keeping, just finish."
 )
+REJECTED_REASON = (
+    "Your memory section was not saved: no entry in it is valid. {reasons}. Write the section "
+    "again at the end of your message, between <!-- memory --> and <!-- /memory -->, with "
+    "entries in the team format: '# <date>-<topic>.md', '## Insight:', '## Domain:', "
+    "2-5 lines of knowledge, '## Source:', '## Applies when:'. If there is nothing worth "
+    "keeping, just finish."
+)
 
 
 class Log(Protocol):
@@ -64,9 +71,9 @@ def handle_subagent_stop(event: HookEvent, config: Any, log: Log) -> dict[str, A
 
 
 def handle_stop(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | None:
-    """Save the memory section of the main session's final message."""
+    """Save the memory section of the main session's final message; maybe ask once to fix a rejected one."""
     try:
-        _stop(event, config, log)
+        return _stop(event, config, log)
     except Exception as error:  # noqa: BLE001 - an advisory hook must never stop the agent
         log.error(f"memory: Stop failed: {type(error).__name__}: {error}")
     return None
@@ -97,7 +104,7 @@ def _subagent_stop(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | 
         parsed = parse_message(last_assistant_text(transcript))
     if parsed is not None:
         capture(config, agent, parsed, log, origin="SubagentStop")
-        return None
+        return _ask_again(event, settings, parsed, agent, log)
 
     if settings["ask_when_missing"] and not event.flag("stop_hook_active"):
         if transcript and changed_files(transcript):
@@ -106,16 +113,33 @@ def _subagent_stop(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | 
     return None
 
 
-def _stop(event: HookEvent, config: Any, log: Log) -> None:
+def _stop(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | None:
     settings = _settings(config)
     if settings is None:
-        return
+        return None
     parsed = parse_message(event.text("last_assistant_message"))
     transcript = event.text("transcript_path")
     if parsed is None and transcript:
         parsed = parse_message(last_assistant_text(transcript, main_chain_only=True))
-    if parsed is not None:
-        capture(config, settings["main_agent"], parsed, log, origin="Stop")
+    if parsed is None:
+        return None
+    capture(config, settings["main_agent"], parsed, log, origin="Stop")
+    return _ask_again(event, settings, parsed, settings["main_agent"], log)
+
+
+def _ask_again(
+    event: HookEvent, settings: dict[str, Any], parsed: ParsedSection, agent: str, log: Log
+) -> dict[str, Any] | None:
+    """Block once when every entry of a section was rejected, so the agent can fix it."""
+    if not settings["ask_when_missing"] or event.flag("stop_hook_active"):
+        return None
+    if parsed.entries or not parsed.rejected:
+        return None
+    reasons = "; ".join(f"'# {item.header}': {item.reason}" for item in parsed.rejected[:3])
+    if len(parsed.rejected) > 3:
+        reasons += f"; and {len(parsed.rejected) - 3} more"
+    log.info(f"memory: asked {agent} to write its rejected memory section again")
+    return block(REJECTED_REASON.format(reasons=reasons))
 
 
 def sweep_session(

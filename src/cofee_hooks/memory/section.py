@@ -39,6 +39,7 @@ _HEADER_PATTERN = re.compile(r"^#(?!#)\s*(.*?)\s*$")
 _FIELD_PATTERN = re.compile(r"^##(?!#)\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$")
 _DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|<date>|\{date\}|YYYY-MM-DD)[-_ ]*", re.IGNORECASE)
 _FENCE_PATTERN = re.compile(r"^\s*(```|~~~)")
+_HEADING_PATTERN = re.compile(r"^##(?!#)")
 
 
 class MemoryEntry(NamedTuple):
@@ -218,6 +219,10 @@ def _read_fields(body: list[str]) -> tuple[dict[str, str], list[str], list[str]]
     Knowledge is every non-blank line between `## Domain:` and the next field.
     A non-blank line after any other field continues that field's value, so a
     long "Applies when" wrapped over two lines still reads as one.
+
+    A `##` heading that is not a field (`## Handoff`, or an unknown
+    `## Name: ...` once all fields are there) ends the entry: it is what the
+    agent wrote after a section whose closing marker it forgot.
     """
     values: dict[str, str] = {}
     knowledge: list[str] = []
@@ -228,8 +233,12 @@ def _read_fields(body: list[str]) -> tuple[dict[str, str], list[str], list[str]]
         if not line:
             continue
         match = _FIELD_PATTERN.match(line)
+        if match is None and _HEADING_PATTERN.match(line):
+            break
         if match is not None:
             key = " ".join(match.group(1).lower().split())
+            if key not in FIELDS and len(values) == len(FIELDS):
+                break
             if key not in FIELDS:
                 problems.append(f"unknown field '## {match.group(1)}:'")
                 current = None
