@@ -162,3 +162,29 @@ def test_interpreter_without_alembic_exit_3(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert f"the render interpreter {sys.executable} cannot import Alembic" in lines[0]
     assert "migrations.python" in lines[0]
+
+
+def test_invalid_pg_version_option_exit_2(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    for value in ("abc", "", "16.x"):
+        completed = run_cli("lint-migration", "--pg-version", value, cwd=tmp_path, env=_env())
+        assert completed.returncode == 2, completed.stderr
+        assert f"--pg-version: invalid value {value!r}; expected a version like 16 or 15.4" in completed.stderr
+        assert len(completed.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_squawk_settings_exit_2(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    config = tmp_path / ".claude" / "cofee-hooks.yaml"
+    config.parent.mkdir()
+    config.write_text("migrations:\n  pg_version: abc\n", encoding="utf-8")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert f"{config}: migrations.pg_version: invalid value 'abc'" in completed.stderr
+
+    config.write_text("migrations:\n  squawk_exclude: [require-lok-timeout]\n", encoding="utf-8")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert "migrations.squawk_exclude[0]: unknown squawk rule 'require-lok-timeout'" in completed.stderr
+    assert "Did you mean require-lock-timeout" in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1

@@ -89,6 +89,8 @@ def lint_migration(
     """
     from cofee_hooks.migrations.render import start_worker_early
 
+    if pg_version is not None:
+        _check_pg_version_option(pg_version)
     modes = [name for name, used in _selection_modes(revision_ids, all_revisions, since_ref, staged, files_mode) if used]
     if len(modes) > 1:
         raise click.UsageError(f"{' and '.join(modes)} cannot be used together")
@@ -174,6 +176,14 @@ def _staged_contents(
 
 
 def _check_overrides(settings: dict, source: str) -> None:
-    from cofee_hooks.lint.overrides import check_override_names
+    from cofee_hooks.lint.overrides import check_override_names, check_squawk_settings
 
     check_override_names(settings.get("rules") or {}, settings.get("groups") or {}, source)
+    check_squawk_settings(settings, source)
+
+
+def _check_pg_version_option(value: str) -> None:
+    from cofee_hooks.lint.overrides import PG_VERSION_EXPECTED, pg_version_problem
+
+    if pg_version_problem(value):
+        raise click.UsageError(f"--pg-version: invalid value {value!r}; {PG_VERSION_EXPECTED}")

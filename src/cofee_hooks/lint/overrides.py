@@ -7,12 +7,13 @@ findings; `off` drops them. A rule's own setting wins over its group's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from cofee_hooks.errors import ConfigError
 from cofee_hooks.findings import Finding
-from cofee_hooks.lint.rules import GROUPS, all_rule_ids, group_of, is_known
+from cofee_hooks.lint.rules import GROUPS, SQUAWK_RULES, all_rule_ids, group_of, is_known
 
 OFF = "off"
 
@@ -35,6 +36,42 @@ def apply_overrides(
             finding = replace(finding, severity=level)
         result.append(finding)
     return result
+
+
+# squawk 2.70.0 accepts MAJOR, MAJOR.MINOR or MAJOR.MINOR.PATCH, all digits.
+_PG_VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
+PG_VERSION_EXPECTED = "expected a version like 16 or 15.4"
+
+
+def pg_version_problem(value: object) -> str | None:
+    """Return why `value` is not a PostgreSQL version squawk accepts, or None when it is one."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"invalid value {value!r}; {PG_VERSION_EXPECTED}"
+    text = str(value).strip()
+    if not _PG_VERSION.fullmatch(text):
+        return f"invalid value {text!r}; {PG_VERSION_EXPECTED}"
+    return None
+
+
+def check_squawk_settings(settings: Mapping[str, object], source: str) -> None:
+    """Raise `ConfigError` for a pg_version squawk would reject or an unknown squawk rule name.
+
+    Checked here so that the user gets one line naming the setting instead of
+    squawk's own multi-line usage error.
+    """
+    value = settings.get("pg_version")
+    if value is not None:
+        problem = pg_version_problem(value)
+        if problem:
+            raise ConfigError(f"{source}: migrations.pg_version: {problem}")
+    for name in ("squawk_exclude", "squawk_include"):
+        for index, rule in enumerate(settings.get(name) or ()):
+            if rule not in SQUAWK_RULES:
+                import difflib
+
+                matches = difflib.get_close_matches(str(rule), list(SQUAWK_RULES), n=3, cutoff=0.6)
+                hint = f". Did you mean {', '.join(matches)}?" if matches else ". See `cofee-hooks explain --list`"
+                raise ConfigError(f"{source}: migrations.{name}[{index}]: unknown squawk rule {rule!r}{hint}")
 
 
 def check_override_names(rules: Mapping[str, str], groups: Mapping[str, str], source: str) -> None:
