@@ -50,9 +50,14 @@ def test_same_term_twice_in_one_library_is_fine():
 def test_agent_name_from_frontmatter(project, config):
     write(project, ".claude/agents/db.md", "---\nname: db-architect\n---\n| Library | ID |\n|--|--|\n| SQLAlchemy 2.1 | /websites/sqlalchemy_en_21 |\n")
     problems = [str(problem) for problem in check_agent_files(Registry.from_config(config.values), str(project))]
-    assert problems == [
+    assert problems[0] == (
         ".claude/agents/db.md: the registry lists Alembic (/sqlalchemy/alembic) for agent 'db-architect' "
         "but the agent's Context7 table does not"
+    )
+    # db-architect is defined through name:, only video-editor has no file.
+    assert problems[1:] == [
+        "configuration: context7.agents.video-editor: warning: no agent file .claude/agents/video-editor.md "
+        "and no agent file with name: video-editor; agents defined there: db-architect"
     ]
 
 

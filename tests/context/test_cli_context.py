@@ -22,8 +22,12 @@ description: Designs database schemas.
 """
 
 
+VIDEO_AGENT_FILE = "# Video editor\n\n| Library | ID |\n|---|---|\n| Remotion | /remotion-dev/remotion |\n"
+
+
 def test_check_clean_project(project: Path):
     write(project, ".claude/agents/db-architect.md", AGENT_FILE)
+    write(project, ".claude/agents/video-editor.md", VIDEO_AGENT_FILE)
     result = run_cli("context", "check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "context configuration OK: 5 libraries, 2 agent(s)" in result.stdout
@@ -81,7 +85,91 @@ def test_check_agent_table_disagrees(project: Path):
         ".claude/agents/db-architect.md: the registry lists Alembic (/sqlalchemy/alembic) for agent "
         "'db-architect' but the agent's Context7 table does not"
     ) in lines
+    assert (
+        ".claude/agents/video-editor.md: has no Context7 table, but the registry assigns Remotion "
+        "(/remotion-dev/remotion) to agent 'video-editor'; add a table with a library name and an ID per row"
+    ) in lines
+    assert len(lines) == 4
+
+
+def check_lines(project: Path) -> list[str]:
+    write(project, ".claude/agents/db-architect.md", AGENT_FILE)
+    write(project, ".claude/agents/video-editor.md", VIDEO_AGENT_FILE)
+    result = run_cli("context", "check", cwd=project)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout.splitlines()
+
+
+def test_check_swapped_ids(project: Path):
+    swapped = AGENT_FILE.replace("| SQLAlchemy 2.1 | `/websites/sqlalchemy_en_21` |", "| SQLAlchemy 2.1 | `/sqlalchemy/alembic` |")
+    swapped = swapped.replace("| Alembic | `/sqlalchemy/alembic` |", "| Alembic | `/websites/sqlalchemy_en_21` |")
+    write(project, ".claude/agents/db-architect.md", swapped)
+    write(project, ".claude/agents/video-editor.md", VIDEO_AGENT_FILE)
+    lines = run_cli("context", "check", cwd=project).stdout.splitlines()
+    assert (
+        ".claude/agents/db-architect.md:11: SQLAlchemy 2.1 has ID /sqlalchemy/alembic here, but the registry gives "
+        "that ID to Alembic and /websites/sqlalchemy_en_21 to SQLAlchemy 2.1 (context7.libraries.sqlalchemy)"
+    ) in lines
+    assert len(lines) == 2
+
+
+def test_check_table_lists_library_not_assigned(project: Path):
+    write(project, ".claude/agents/db-architect.md", AGENT_FILE + "| pytest | `/pytest-dev/pytest` |\n")
+    write(project, ".claude/agents/video-editor.md", VIDEO_AGENT_FILE)
+    lines = run_cli("context", "check", cwd=project).stdout.splitlines()
+    assert lines == [
+        ".claude/agents/db-architect.md:13: the table lists pytest (/pytest-dev/pytest) but "
+        "context7.agents.db-architect does not; add it there or remove the row"
+    ]
+
+
+def test_check_agents_key_without_agent_file(project: Path):
+    text = (project / ".claude/cofee-hooks.yaml").read_text().replace("video-editor: [remotion]", "video-edtior: [remotion]")
+    write(project, ".claude/cofee-hooks.yaml", text)
+    write(project, ".claude/agents/db-architect.md", AGENT_FILE)
+    write(project, ".claude/agents/video-editor.md", "# Video editor\n")
+    result = run_cli("context", "check", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        ".claude/cofee-hooks.yaml: context7.agents.video-edtior: no agent file .claude/agents/video-edtior.md; "
+        "did you mean 'video-editor'?"
+    ]
+
+
+def test_check_agent_not_written_yet_is_a_warning(project: Path):
+    text = (project / ".claude/cofee-hooks.yaml").read_text() + "    qa-engineer: [pytest]\n"
+    write(project, ".claude/cofee-hooks.yaml", text)
+    lines = check_lines(project)
+    assert lines[:-1] == [
+        ".claude/cofee-hooks.yaml: context7.agents.qa-engineer: warning: no agent file .claude/agents/qa-engineer.md "
+        "and no agent file with name: qa-engineer; agents defined there: db-architect, video-editor"
+    ]
+
+
+def test_check_missing_rule_dir_and_unreadable_rules(project: Path):
+    text = (project / ".claude/cofee-hooks.yaml").read_text() + "context:\n  rule_dirs: [.claude/rules, .claude/agent-rules, .claude/no-such]\n"
+    write(project, ".claude/cofee-hooks.yaml", text)
+    (project / ".claude/agent-rules/folder.md").mkdir()
+    (project / ".claude/agent-rules/dangling.md").symlink_to(project / "nowhere.md")
+    lines = check_lines(project)
+    assert ".claude/cofee-hooks.yaml: context.rule_dirs: '.claude/no-such' does not exist" in lines
+    assert ".claude/agent-rules/folder.md: is a folder, not a rule file; it is skipped" in lines
+    assert any(line.startswith(".claude/agent-rules/dangling.md: cannot read rule file") for line in lines)
     assert len(lines) == 3
+
+
+def test_check_malformed_frontmatter(project: Path):
+    write(project, ".claude/agent-rules/unclosed.md", "---\npaths: [unclosed\n---\n# U\n")
+    write(project, ".claude/agent-rules/nested.md", "---\nkeywords:\n  alembic: yes\n---\n# N\n")
+    write(project, ".claude/agent-rules/number.md", "---\nagents: 42\n---\n# A\n")
+    write(project, ".claude/agent-rules/open.md", "---\nkeywords: [x]\n# never closed\n")
+    lines = check_lines(project)
+    assert any(line.startswith(".claude/agent-rules/unclosed.md:") and "invalid YAML" in line for line in lines)
+    assert ".claude/agent-rules/nested.md: keywords: must be a string or a list of strings, got a mapping; it is ignored" in lines
+    assert ".claude/agent-rules/number.md: agents: must be a string or a list of strings, got int 42; it is ignored" in lines
+    assert (
+        ".claude/agent-rules/open.md: frontmatter starts with --- but never closes; the whole file is read as text"
+    ) in lines
 
 
 def test_check_agent_rule_in_client_folder(project: Path):

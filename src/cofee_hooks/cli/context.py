@@ -35,13 +35,15 @@ def check(config_file: Path | None) -> None:
 
     problems = [
         *check_registry(registry, source),
-        *check_agent_files(registry, root),
-        *check_rule_files(root, rule_dirs),
+        *check_agent_files(registry, root, source),
+        *check_rule_files(root, rule_dirs, source),
     ]
     for problem in problems:
         click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found", err=True)
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        warnings = len(problems) - len(errors)
+        click.echo(f"{len(errors)} problem(s) found" + (f", {warnings} warning(s)" if warnings else ""), err=True)
         sys.exit(EXIT_FINDINGS)
     click.echo(
         f"context configuration OK: {len(registry.libraries)} librar{'y' if len(registry.libraries) == 1 else 'ies'}, "

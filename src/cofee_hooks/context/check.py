@@ -9,6 +9,7 @@ they are meant for some agents only.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 
@@ -24,14 +25,16 @@ AGENTS_DIR = ".claude/agents"
 class Problem:
     """One finding of the check: where (file and key or line) and what is wrong."""
 
-    __slots__ = ("where", "message")
+    __slots__ = ("where", "message", "warning")
 
-    def __init__(self, where: str, message: str) -> None:
+    def __init__(self, where: str, message: str, warning: bool = False) -> None:
         self.where = where
         self.message = message
+        # A warning is printed but does not fail the check.
+        self.warning = warning
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def check_registry(registry: Registry, source: str) -> list[Problem]:
@@ -79,24 +82,61 @@ def _duplicate_terms(registry: Registry, source: str) -> list[Problem]:
     return problems
 
 
-def check_agent_files(registry: Registry, root: str) -> list[Problem]:
-    """Compare the Context7 table in each `.claude/agents/*.md` with the registry."""
+def check_agent_files(registry: Registry, root: str, source: str = "") -> list[Problem]:
+    """Compare the Context7 table in each `.claude/agents/*.md` with the registry.
+
+    Also reports `context7.agents` keys that name no agent file, when the
+    project keeps its agents in `.claude/agents/` (a typo there silently
+    gives an agent no libraries).
+    """
     folder = os.path.join(root, AGENTS_DIR)
     try:
         names = sorted(name for name in os.listdir(folder) if name.endswith(".md"))
     except OSError:
         return []
     problems = []
+    defined = set()
+    shown = set()
     for name in names:
         path = os.path.join(folder, name)
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read()
         except OSError as error:
-            problems.append(Problem(_relative(path, root), f"cannot read agent file: {error}"))
+            problems.append(Problem(_relative(path, root), f"cannot read agent file: {error.strerror or error}"))
+            defined.add(name[:-3])
+            shown.add(name[:-3])
             continue
-        problems.extend(_check_agent_table(registry, _relative(path, root), text, name[:-3]))
+        agent = _agent_name(text, name[:-3])
+        defined.update((agent, name[:-3]))
+        shown.add(agent)
+        problems.extend(_check_agent_table(registry, _relative(path, root), text, agent))
+    for agent in registry.agents:
+        if agent in defined:
+            continue
+        where = f"{source or 'configuration'}: context7.agents.{agent}"
+        close = difflib.get_close_matches(agent, sorted(shown), n=1, cutoff=0.8)
+        if close:
+            problems.append(
+                Problem(where, f"no agent file {AGENTS_DIR}/{agent}.md; did you mean {close[0]!r}?")
+            )
+        else:
+            # An agent the team has not written yet, or one defined outside the project.
+            problems.append(
+                Problem(
+                    where,
+                    f"no agent file {AGENTS_DIR}/{agent}.md and no agent file with name: {agent}; "
+                    f"agents defined there: {', '.join(sorted(shown)) or 'none'}",
+                    warning=True,
+                )
+            )
     return problems
+
+
+def _agent_name(text: str, stem: str) -> str:
+    meta, _ = parse_rule_text(text)
+    name = meta.get("name")
+    return name if isinstance(name, str) and name else stem
 
 
 def agent_table(text: str) -> list[tuple[int, str, str]]:
@@ -115,24 +155,51 @@ def agent_table(text: str) -> list[tuple[int, str, str]]:
     return rows
 
 
-def _check_agent_table(registry: Registry, where: str, text: str, stem: str) -> list[Problem]:
+def _check_agent_table(registry: Registry, where: str, text: str, agent: str) -> list[Problem]:
     rows = agent_table(text)
+    assigned = registry.for_agent(agent)
     if not rows:
-        return []
-    meta, _ = parse_rule_text(text)
-    agent = meta.get("name") if isinstance(meta.get("name"), str) and meta.get("name") else stem
+        if not assigned:
+            return []
+        names = ", ".join(f"{library.name} ({library.id})" for library in assigned)
+        return [
+            Problem(
+                where,
+                f"has no Context7 table, but the registry assigns {names} to agent {agent!r}; "
+                "add a table with a library name and an ID per row",
+            )
+        ]
     by_label = {}
     for library in registry.libraries.values():
         by_label[library.key.lower()] = library
         by_label[library.name.lower()] = library
-    known_ids = {library.id for library in registry.libraries.values()}
+    by_id = {library.id: library for library in registry.libraries.values()}
+    assigned_keys = {library.key for library in assigned}
 
     problems = []
     mismatched = set()
     for line, label, library_id in rows:
-        if library_id in known_ids:
-            continue
         library = by_label.get(label.lower())
+        owner = by_id.get(library_id)
+        if owner is not None:
+            if library is not None and library is not owner:
+                mismatched.add(library.key)
+                problems.append(
+                    Problem(
+                        f"{where}:{line}",
+                        f"{label} has ID {library_id} here, but the registry gives that ID to {owner.name} "
+                        f"and {library.id} to {library.name} (context7.libraries.{library.key})",
+                    )
+                )
+            elif owner.key not in assigned_keys:
+                problems.append(
+                    Problem(
+                        f"{where}:{line}",
+                        f"the table lists {owner.name} ({library_id}) but context7.agents.{agent} "
+                        "does not; add it there or remove the row",
+                    )
+                )
+            continue
         if library is not None:
             mismatched.add(library.key)
             problems.append(
@@ -147,7 +214,7 @@ def _check_agent_table(registry: Registry, where: str, text: str, stem: str) -> 
                 Problem(f"{where}:{line}", f"ID {library_id} ({label or 'no name'}) is not in the registry")
             )
     table_ids = {library_id for _, _, library_id in rows}
-    for library in registry.for_agent(agent):
+    for library in assigned:
         if library.id not in table_ids and library.key not in mismatched:
             problems.append(
                 Problem(
@@ -159,12 +226,90 @@ def _check_agent_table(registry: Registry, where: str, text: str, stem: str) -> 
     return problems
 
 
-def check_rule_files(root: str, rule_dirs: list[str]) -> list[Problem]:
-    """Find rule files that cannot work as meant."""
+def check_rule_files(root: str, rule_dirs: list[str], source: str = "") -> list[Problem]:
+    """Find rule folders and rule files that cannot work as meant.
+
+    The hooks read frontmatter leniently and skip what they cannot read;
+    this check reports those cases: missing folders, unreadable files and
+    frontmatter that is not valid YAML or gives the wrong type of value.
+    """
     problems = []
+    for rule_dir in rule_dirs:
+        folder = os.path.join(root, rule_dir)
+        if not os.path.isdir(folder):
+            what = "is not a folder" if os.path.lexists(folder) else "does not exist"
+            problems.append(Problem(f"{source or 'configuration'}: context.rule_dirs", f"{rule_dir!r} {what}"))
+            continue
+        problems.extend(_check_rule_folder(root, folder))
     for rule in load_rules(root, rule_dirs, use_cache=False):
         problems.extend(_check_rule(rule))
     return problems
+
+
+def _check_rule_folder(root: str, folder: str) -> list[Problem]:
+    problems = []
+    for current, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted(folders):
+            if name.endswith(".md"):
+                path = os.path.join(current, name)
+                problems.append(Problem(_relative(path, root), "is a folder, not a rule file; it is skipped"))
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            path = os.path.join(current, name)
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError) as error:
+                reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+                problems.append(Problem(_relative(path, root), f"cannot read rule file ({reason}); it is skipped"))
+                continue
+            problems.extend(_check_frontmatter(_relative(path, root), text))
+    return problems
+
+
+def _check_frontmatter(where: str, text: str) -> list[Problem]:
+    """Parse the frontmatter with PyYAML, as Claude Code would, and check the keys cofee-hooks reads."""
+    if not text.startswith(("---\n", "---\r\n")):
+        return []
+    lines = text.splitlines()
+    closing = next((index for index, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
+    if closing is None:
+        return [Problem(where, "frontmatter starts with --- but never closes; the whole file is read as text")]
+    import yaml
+
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:closing]))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 2}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return [Problem(f"{where}{line}", f"invalid YAML in the frontmatter: {problem}; fix the syntax at that line")]
+    if meta is None:
+        return []
+    if not isinstance(meta, dict):
+        return [Problem(where, "frontmatter is not a mapping of keys to values")]
+    problems = []
+    for key in ("paths", "agents", "keywords"):
+        if key not in meta or meta[key] is None:
+            continue
+        value = meta[key]
+        if isinstance(value, str):
+            continue
+        if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+            problems.append(
+                Problem(where, f"{key}: must be a string or a list of strings, got {_yaml_type(value)}; it is ignored")
+            )
+    return problems
+
+
+def _yaml_type(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list with items that are not strings"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _check_rule(rule: Rule) -> list[Problem]:
