@@ -234,3 +234,20 @@ def test_no_early_worker_without_alembic_ini(tmp_path: Path) -> None:
     from cofee_hooks.migrations.render import start_worker_early
 
     assert start_worker_early(tmp_path) is None
+
+
+def test_heads_in_two_version_locations_of_one_ini(tmp_path: Path) -> None:
+    write_ini(tmp_path, "version_locations = %(here)s/main %(here)s/audit")
+    write_revision(tmp_path / "main", "m0000001", None)
+    write_revision(tmp_path / "audit", "a0000001", None)
+    result = lint(_request(tmp_path))
+    flagged = sorted(f.revision for f in result.findings if f.rule == "multiple-heads")
+    assert flagged == ["a0000001", "m0000001"]
+
+
+def test_labelled_roots_in_two_locations_are_normal(tmp_path: Path) -> None:
+    write_ini(tmp_path, "version_locations = %(here)s/main %(here)s/audit")
+    write_revision(tmp_path / "main", "m0000001", None, branch_labels=("main",))
+    write_revision(tmp_path / "audit", "a0000001", None, branch_labels=("audit",))
+    result = lint(_request(tmp_path))
+    assert [f for f in result.findings if f.rule == "multiple-heads"] == []

@@ -199,7 +199,9 @@ def _lint(request: LintRequest) -> LintResult:
         for item in selected:
             check_parses(_content_path(item.revision.path))
         result = LintResult(project)
-        head_findings = multiple_heads_findings(histories, {rev.revision.revision for rev in selected})
+        one_configuration = project.ini_path is not None and not request.settings.get("versions_dirs")
+        selected_ids = {rev.revision.revision for rev in selected}
+        head_findings = multiple_heads_findings(histories, selected_ids, one_configuration)
         contexts, sql_findings = _lint_sql(project, selected, request, result, worker)
     finally:
         if worker is not None:
@@ -243,23 +245,32 @@ def select_revisions(histories: list[RevisionGraph], request: LintRequest) -> li
     return [_Selected(rev, graph) for graph in histories for rev in graph.heads()]
 
 
-def multiple_heads_findings(histories: list[RevisionGraph], selected_ids: set[str]) -> list[Finding]:
+def multiple_heads_findings(
+    histories: list[RevisionGraph], selected_ids: set[str], one_configuration: bool = True
+) -> list[Finding]:
     """Report every selected head that shares its history with other heads outside labelled branches.
 
-    Heads of distinct labelled branches (an expand/contract layout) are normal:
-    a head is fine when it carries a branch label that no other head has.
+    With `one_configuration` (the folders come from one alembic.ini section)
+    all histories count as one: Alembic loads every version location of a
+    configuration as one script directory, so unlabelled heads in different
+    folders make `alembic upgrade head` fail like heads in one folder.
+    Otherwise (folders listed in `migrations.versions_dirs`) each history is
+    judged alone. Heads of distinct labelled branches (an expand/contract
+    layout) are normal: a head is fine when it carries a branch label that no
+    other head has.
     """
+    groups = [histories] if one_configuration else [[graph] for graph in histories]
     findings = []
-    for graph in histories:
-        heads = graph.heads()
+    for group in groups:
+        heads = [(head, graph.branch_labels_of(head.revision)) for graph in group for head in graph.heads()]
         if len(heads) < 2:
             continue
-        labels = {head.revision: graph.branch_labels_of(head.revision) for head in heads}
-        for head in heads:
-            others = set().union(*(labels[other.revision] for other in heads if other is not head))
-            if labels[head.revision] - others or head.revision not in selected_ids:
+        all_heads = [head for head, _ in heads]
+        for index, (head, labels) in enumerate(heads):
+            others = set().union(*(other for position, (_, other) in enumerate(heads) if position != index))
+            if labels - others or head.revision not in selected_ids:
                 continue
-            findings.append(_multiple_heads_finding(head, heads))
+            findings.append(_multiple_heads_finding(head, all_heads))
     return findings
 
 
