@@ -128,7 +128,7 @@ def test_init_install_outside_git_fails_clearly(tmp_path: Path, git_env):
 
     assert result.returncode == 2
     assert (tmp_path / ".claude" / "cofee-hooks.yaml").is_file()
-    assert f"{tmp_path} is not a git repository" in result.stderr
+    assert f"{tmp_path} is not inside a git repository" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -79,13 +79,12 @@ def install_claude_hooks(directory: Path) -> list[str]:
     claude = directory / ".claude"
     settings_path = claude / "settings.json"
     local_path = claude / "settings.local.json"
-    settings = _read_settings(settings_path)
-    local = _read_settings(local_path)
+    # Every check runs before the first write, so invalid settings leave
+    # the project exactly as it was.
+    settings, updated, local, updated_local = _planned_settings(directory)
 
     lines = [_install_script(claude)]
-    updated = merge_entries(settings)
     lines.append(_write_if_changed(settings_path, settings, updated, "hook entries"))
-    updated_local = _with_local_env(local)
     lines.append(_write_if_changed(local_path, local, updated_local, f"interpreter {sys.executable}"))
     # The default hook log folder is machine-specific too.
     for path, folder in ((local_path, False), (claude / "logs", True)):
@@ -94,6 +93,19 @@ def install_claude_hooks(directory: Path) -> list[str]:
             lines.append(excluded)
     lines.extend(_stale_backup_notes(claude))
     return lines
+
+
+def check_claude_settings(directory: Path) -> None:
+    """Raise UserError when install could not merge into the project's settings files; change nothing."""
+    _planned_settings(Path(directory))
+
+
+def _planned_settings(directory: Path) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any] | None, dict[str, Any]]:
+    """Return (settings, merged settings, local settings, merged local settings) without writing."""
+    claude = directory / ".claude"
+    settings = _read_settings(claude / "settings.json")
+    local = _read_settings(claude / "settings.local.json")
+    return settings, merge_entries(settings), local, _with_local_env(local)
 
 
 def uninstall_claude_hooks(directory: Path) -> list[str]:
@@ -179,11 +191,11 @@ def merge_entries(settings: dict[str, Any] | None) -> dict[str, Any]:
     result = json.loads(json.dumps(settings)) if settings else {}
     hooks = result.setdefault("hooks", {})
     if not isinstance(hooks, dict):
-        raise UserError(".claude/settings.json: 'hooks' must be an object; fix it and run install again")
+        raise UserError(".claude/settings.json: 'hooks' must be an object; nothing was changed, fix it and run install again")
     for event, matcher, argument, timeout in HOOK_ENTRIES:
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
-            raise UserError(f".claude/settings.json: hooks.{event} must be a list; fix it and run install again")
+            raise UserError(f".claude/settings.json: hooks.{event} must be a list; nothing was changed, fix it and run install again")
         wanted = _group(matcher, argument, timeout)
         positions = [index for index, group in enumerate(groups) if _is_our_group(group, matcher)]
         if positions:
@@ -251,7 +263,7 @@ def _with_local_env(local: dict[str, Any] | None) -> dict[str, Any]:
     result = json.loads(json.dumps(local)) if local else {}
     env = result.setdefault("env", {})
     if not isinstance(env, dict):
-        raise UserError(".claude/settings.local.json: 'env' must be an object; fix it and run install again")
+        raise UserError(".claude/settings.local.json: 'env' must be an object; nothing was changed, fix it and run install again")
     env[PYTHON_VARIABLE] = sys.executable
     env[PATH_VARIABLE] = os.pathsep.join(package_paths())
     return result
@@ -317,17 +329,18 @@ def _read_settings(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: cannot read the file ({error}); nothing was changed") from None
+        raise UserError(f"{_project_relative(path)}: cannot read the file ({error}); nothing was changed") from None
     if not text.strip():
         return {}
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(
-            f"{path}:{error.lineno}:{error.colno}: invalid JSON ({error.msg}); fix the file and run again, nothing was changed"
+            f"{_project_relative(path)}:{error.lineno}:{error.colno}: invalid JSON ({error.msg}); "
+            "nothing was changed, fix the file and run again"
         ) from None
     if not isinstance(value, dict):
-        raise UserError(f"{path}: expected a JSON object at the top level; nothing was changed")
+        raise UserError(f"{_project_relative(path)}: expected a JSON object at the top level; nothing was changed")
     return value
 
 
@@ -397,6 +410,11 @@ def _exclude_from_git(directory: Path, path: Path, folder: bool = False) -> str 
     with open(exclude, "a", encoding="utf-8") as handle:
         handle.write(f"{separator}/{relative}\n")
     return f"added /{relative} to {_display(exclude)}"
+
+
+def _project_relative(path: Path) -> str:
+    """Return `.claude/NAME` for a settings file, the form every message of this module uses."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name == ".claude" else str(path)
 
 
 def _display(path: Path) -> str:

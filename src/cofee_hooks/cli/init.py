@@ -35,7 +35,7 @@ def init(force: bool, then_install: bool, directory: Path | None) -> None:
 
         if not _is_git_work_tree(target):
             raise UserError(
-                f"{target} is not a git repository, so no hooks were installed; "
+                f"{target} is not inside a git repository, so no hooks were installed; "
                 f"run `git init {target}`, then `cofee-hooks install {target}`"
             )
 

@@ -11,6 +11,23 @@ from pathlib import Path
 import click
 
 
+def require_git_work_tree(directory: Path) -> None:
+    """Raise UserError in one line when `directory` is not inside a git work tree."""
+    from cofee_hooks import git
+    from cofee_hooks.errors import UserError
+
+    if not directory.is_dir():
+        raise UserError(f"{directory}: folder not found")
+    try:
+        completed = git.run(["rev-parse", "--is-inside-work-tree"], directory, check=False)
+    except git.GitError as error:
+        raise UserError(f"cannot run git in {directory}: {error}", 3) from None
+    if completed.returncode != 0 or completed.stdout.strip() != b"true":
+        raise UserError(
+            f"{directory} is not inside a git repository; run git init first, or use --claude only"
+        )
+
+
 def _targets(git: bool, claude: bool) -> tuple[bool, bool]:
     if not git and not claude:
         return True, True
@@ -25,6 +42,13 @@ def install(git_hooks: bool, claude_hooks: bool, directory: Path | None) -> None
     """Install hooks into the repository or project at DIRECTORY (default: here)."""
     directory = (directory or Path.cwd()).resolve()
     do_git, do_claude = _targets(git_hooks, claude_hooks)
+    # Check both targets before changing either, so an error leaves nothing half done.
+    if do_git:
+        require_git_work_tree(directory)
+    if do_claude:
+        from cofee_hooks.claude.settings import check_claude_settings
+
+        check_claude_settings(directory)
     if do_git:
         from cofee_hooks.guard.git_hooks import install_git_hooks
 
@@ -45,6 +69,8 @@ def uninstall(git_hooks: bool, claude_hooks: bool, directory: Path | None) -> No
     """Remove what install added at DIRECTORY (default: here), keeping everything else."""
     directory = (directory or Path.cwd()).resolve()
     do_git, do_claude = _targets(git_hooks, claude_hooks)
+    if do_git:
+        require_git_work_tree(directory)
     if do_git:
         from cofee_hooks.guard.git_hooks import uninstall_git_hooks
 
