@@ -205,3 +205,15 @@ def test_show_nothing_applies(project: Path):
     result = run_cli("context", "show", "fix a typo", cwd=project)
     assert result.returncode == 0
     assert result.stdout.startswith("Nothing applies")
+
+
+def test_check_outside_a_workspace_says_so(tmp_path: Path):
+    result = run_cli("context", "check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert f"No .claude/cofee-hooks.yaml found in {tmp_path.resolve()} or above" in result.stderr
+    assert "checked 0 agent file(s) and 0 rule file(s)" in result.stdout
+
+
+def test_check_says_what_it_checked(project: Path):
+    lines = check_lines(project)
+    assert lines[-1].endswith("checked 2 agent file(s) and 5 rule file(s) in .claude/rules, .claude/agent-rules")

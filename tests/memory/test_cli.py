@@ -46,6 +46,7 @@ def test_list_one_agent(project: Path, memory_dir: Path) -> None:
 
 
 def test_list_without_memory(project: Path) -> None:
+    (project / ".claude" / "cofee-hooks.yaml").write_text("memory:\n  enabled: true\n", encoding="utf-8")
     result = run_cli("memory", "list", cwd=project)
 
     assert result.returncode == 0
@@ -155,3 +156,10 @@ def test_folder_outside_project_rejected(project: Path) -> None:
     assert result.returncode == 2
     assert "memory.folder: expected a path inside the project" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_list_outside_a_workspace_says_so(tmp_path: Path) -> None:
+    result = run_cli("memory", "list", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert f"No .claude/cofee-hooks.yaml found in {tmp_path.resolve()} or above" in result.stdout

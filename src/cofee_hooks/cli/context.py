@@ -32,6 +32,8 @@ def check(config_file: Path | None) -> None:
     source = _display_path(loaded.source, loaded.root)
     registry = Registry.from_config(loaded.values)
     rule_dirs = loaded.values["context"]["rule_dirs"]
+    if loaded.source is None:
+        click.echo(f"No .claude/cofee-hooks.yaml found in {root} or above; checking the default settings there.", err=True)
 
     problems = [
         *check_registry(registry, source),
@@ -47,9 +49,21 @@ def check(config_file: Path | None) -> None:
         sys.exit(EXIT_FINDINGS)
     click.echo(
         f"context configuration OK: {len(registry.libraries)} librar{'y' if len(registry.libraries) == 1 else 'ies'}, "
-        f"{len(registry.agents)} agent(s) in the registry"
+        f"{len(registry.agents)} agent(s) in the registry; "
+        f"checked {_count_files(root, ['.claude/agents'])} agent file(s) and "
+        f"{_count_files(root, rule_dirs)} rule file(s) in {', '.join(rule_dirs) or 'no rule folder'}"
     )
     sys.exit(EXIT_OK)
+
+
+def _count_files(root: str, folders: list[str]) -> int:
+    import os
+
+    count = 0
+    for folder in folders:
+        for _, _, files in os.walk(os.path.join(root, folder)):
+            count += sum(1 for name in files if name.endswith(".md"))
+    return count
 
 
 @context.command("show")

@@ -39,6 +39,9 @@ def list_command(agent: str | None, config_file: Path | None) -> None:
     root = _root(config)
     if agent is None:
         agents = list_agents(root)
+        if not agents and config.source is None:
+            click.echo(f"No .claude/cofee-hooks.yaml found in {config.root} or above, so there is no memory to list.")
+            return
         if not agents:
             click.echo(f"No memory saved yet in {_shown(config, root)}.")
             return

@@ -20,6 +20,7 @@ from cofee_hooks.context.rules import CLIENT_RULES_DIR, Rule, load_rules, parse_
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 LIBRARY_ID = re.compile(rf"/{_SEGMENT}/{_SEGMENT}(?:/{_SEGMENT})?")
 AGENTS_DIR = ".claude/agents"
+DEFAULT_RULE_DIRS = (".claude/rules", ".claude/agent-rules")
 
 
 class Problem:
@@ -237,6 +238,9 @@ def check_rule_files(root: str, rule_dirs: list[str], source: str = "") -> list[
     for rule_dir in rule_dirs:
         folder = os.path.join(root, rule_dir)
         if not os.path.isdir(folder):
+            if not os.path.lexists(folder) and rule_dir in DEFAULT_RULE_DIRS:
+                # The default folders are optional; a configured one is not.
+                continue
             what = "is not a folder" if os.path.lexists(folder) else "does not exist"
             problems.append(Problem(f"{source or 'configuration'}: context.rule_dirs", f"{rule_dir!r} {what}"))
             continue
