@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -130,3 +131,38 @@ def test_project_python_falls_back_to_this_interpreter(tmp_path: Path) -> None:
     write_ini(tmp_path)
     project = read_alembic_ini(tmp_path / "alembic.ini")
     assert find_project_python(project, None) == [sys.executable]
+
+
+def test_pyproject_template_of_alembic_init(tmp_path: Path) -> None:
+    alembic = Path(sys.executable).with_name("alembic")
+    subprocess.run([str(alembic), "init", "--template", "pyproject", "migrations"], cwd=tmp_path, check=True, capture_output=True)
+    project = find_project(tmp_path, {}, tmp_path)
+    assert project.script_location == (tmp_path / "migrations").resolve()
+    assert project.versions_dirs == ((tmp_path / "migrations" / "versions").resolve(),)
+    assert project.prepend_sys_path == (tmp_path.resolve(),)
+
+
+def test_pyproject_tool_alembic_lists(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.alembic]\n"
+        'script_location = "%(here)s/migrations"\n'
+        'version_locations = ["%(here)s/a", "b"]\n'
+        'prepend_sys_path = [".", "src"]\n'
+        "recursive_version_locations = true\n",
+        encoding="utf-8",
+    )
+    project = find_project(tmp_path, {}, tmp_path)
+    assert project.versions_dirs == ((tmp_path / "a").resolve(), (tmp_path / "b").resolve())
+    assert project.prepend_sys_path == (tmp_path.resolve(), (tmp_path / "src").resolve())
+    assert project.recursive is True
+    assert project.ini_path == (tmp_path / "alembic.ini").resolve()
+
+
+def test_ini_option_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic]\nscript_location = "toml_side"\n', encoding="utf-8")
+    (tmp_path / "alembic.ini").write_text("[alembic]\nscript_location = ini_side\n", encoding="utf-8")
+    (tmp_path / "ini_side" / "versions").mkdir(parents=True)
+    project = find_project(tmp_path, {}, tmp_path)
+    assert project.script_location == (tmp_path / "ini_side").resolve()

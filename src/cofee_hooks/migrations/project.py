@@ -6,6 +6,10 @@ split by `path_separator` (or the older `version_path_separator`), and
 without either key by Alembic's legacy rule (spaces and commas, plus colons
 for `prepend_sys_path`). Relative paths are taken relative to the folder of
 alembic.ini, where Alembic is normally run.
+
+Alembic 1.16 and later also read `[tool.alembic]` of the pyproject.toml in
+that folder (the `pyproject` template keeps only logging in alembic.ini).
+As in Alembic, an option in alembic.ini wins over the same option there.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ def find_project(
     ini_path = directory / settings.get("alembic_ini", "alembic.ini")
     configured = [(config_root / entry).resolve() for entry in settings.get("versions_dirs") or []]
 
-    if ini_path.is_file():
+    if ini_path.is_file() or _tool_alembic(directory / "pyproject.toml"):
         project = read_alembic_ini(ini_path)
         if configured:
             project = _with_versions_dirs(project, configured)
@@ -92,28 +96,39 @@ def find_project_for_file(path: Path, settings: dict[str, Any], config_root: Pat
 
 
 def read_alembic_ini(ini_path: Path, section: str = "alembic") -> AlembicProject:
-    """Read the folders of an Alembic project from its alembic.ini (raises ConfigError)."""
+    """Read the folders of an Alembic project from alembic.ini and pyproject.toml (raises ConfigError).
+
+    alembic.ini may be missing when pyproject.toml next to it has `[tool.alembic]`.
+    """
     ini_path = ini_path.resolve()
     here = ini_path.parent
     parser = configparser.ConfigParser(defaults={"here": str(here)})
-    try:
-        with ini_path.open(encoding="utf-8") as stream:
-            parser.read_file(stream)
-    except (OSError, UnicodeDecodeError, configparser.Error) as error:
-        raise ConfigError(f"{ini_path}: cannot read the file: {_one_line(error)}") from error
-    if not parser.has_section(section):
-        raise ConfigError(f"{ini_path}: missing section [{section}]")
-
-    def option(name: str) -> str | None:
+    if ini_path.is_file():
         try:
-            value = parser.get(section, name, fallback=None)
-        except configparser.Error as error:
-            raise ConfigError(f"{ini_path}: [{section}] {name}: {_one_line(error)}") from error
-        return value.strip() if value is not None else None
+            with ini_path.open(encoding="utf-8") as stream:
+                parser.read_file(stream)
+        except (OSError, UnicodeDecodeError, configparser.Error) as error:
+            raise ConfigError(f"{ini_path}: cannot read the file: {_one_line(error)}") from error
+    pyproject = here / "pyproject.toml"
+    toml = _tool_alembic(pyproject)
+    if not parser.has_section(section) and toml is None:
+        raise ConfigError(f"{ini_path}: missing section [{section}], and {pyproject} has no [tool.alembic]")
+
+    def option(name: str) -> str | list[str] | None:
+        if parser.has_section(section):
+            try:
+                value = parser.get(section, name, fallback=None)
+            except configparser.Error as error:
+                raise ConfigError(f"{ini_path}: [{section}] {name}: {_one_line(error)}") from error
+            if value is not None:
+                return value.strip()
+        return _toml_option(toml or {}, name, pyproject)
 
     script_location_value = option("script_location")
-    if not script_location_value:
-        raise ConfigError(f"{ini_path}: [{section}] has no script_location")
+    if not script_location_value or not isinstance(script_location_value, str):
+        if toml is None:
+            raise ConfigError(f"{ini_path}: [{section}] has no script_location")
+        raise ConfigError(f"{ini_path}: neither [{section}] nor [tool.alembic] of {pyproject} has a script_location")
 
     separator = _separator(ini_path, option, "path_separator", "version_path_separator")
     sys_path_separator = _separator(ini_path, option, "path_separator")
@@ -123,7 +138,8 @@ def read_alembic_ini(ini_path: Path, section: str = "alembic") -> AlembicProject
     script_location = _resolve_script_location(script_location_value, here, prepend_paths)
     locations = _split_paths(option("version_locations"), separator, _LEGACY_VERSION_SPLIT)
     versions_dirs = tuple(_resolve(here, entry) for entry in locations) or (script_location / "versions",)
-    recursive = (option("recursive_version_locations") or "").lower() in _TRUE_WORDS
+    recursive_value = option("recursive_version_locations")
+    recursive = recursive_value is True or str(recursive_value or "").lower() in _TRUE_WORDS
 
     return AlembicProject(
         directory=here,
@@ -203,12 +219,51 @@ def _check_versions_dirs(project: AlembicProject) -> None:
         raise ToolFailure(f"versions folder not found: {', '.join(missing)} (from {where})")
 
 
+def _tool_alembic(pyproject: Path) -> dict[str, Any] | None:
+    """Return the `[tool.alembic]` table of a pyproject.toml, or None when there is none."""
+    try:
+        data = pyproject.read_bytes()
+    except OSError:
+        return None
+    if b"tool.alembic" not in data:
+        return None
+    try:
+        import tomllib
+    except ModuleNotFoundError:
+        raise ConfigError(
+            f"{pyproject}: reading [tool.alembic] needs Python 3.11 or later; "
+            "list the versions folders in migrations.versions_dirs instead"
+        ) from None
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{pyproject}: cannot read the file: {_one_line(error)}") from error
+    table = document.get("tool", {}).get("alembic")
+    return table if isinstance(table, dict) else None
+
+
+def _toml_option(table: dict[str, Any], name: str, pyproject: Path) -> str | list[str] | None:
+    # Alembic substitutes %(here)s (the folder of pyproject.toml) in strings and lists of strings.
+    value = table.get(name)
+    here = {"here": str(pyproject.parent)}
+    try:
+        if isinstance(value, str):
+            return (value % here).strip()
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return [item % here for item in value]
+    except (KeyError, ValueError, TypeError) as error:
+        raise ConfigError(f"{pyproject}: [tool.alembic] {name}: invalid substitution: {_one_line(error)}") from error
+    if value is None or isinstance(value, bool):
+        return value
+    raise ConfigError(f"{pyproject}: [tool.alembic] {name}: expected a string or a list of strings")
+
+
 def _separator(ini_path: Path, option, *names: str) -> str | None:
     for name in names:
         value = option(name)
         if value is None:
             continue
-        if value not in _SEPARATORS:
+        if not isinstance(value, str) or value not in _SEPARATORS:
             raise ConfigError(
                 f"{ini_path}: {name} = {value!r} is invalid; expected one of space, newline, os, ':', ';'"
             )
@@ -216,9 +271,11 @@ def _separator(ini_path: Path, option, *names: str) -> str | None:
     return None
 
 
-def _split_paths(value: str | None, separator: str | None, legacy: re.Pattern[str]) -> list[str]:
+def _split_paths(value: str | list[str] | None, separator: str | None, legacy: re.Pattern[str]) -> list[str]:
     if not value:
         return []
+    if isinstance(value, list):
+        return [part.strip() for part in value if part.strip()]
     if separator is None:
         parts = legacy.split(value.strip())
     else:
