@@ -163,3 +163,51 @@ def test_list_outside_a_workspace_says_so(tmp_path: Path) -> None:
 
     assert result.returncode == 0
     assert f"No .claude/cofee-hooks.yaml found in {tmp_path.resolve()} or above" in result.stdout
+
+
+def test_show_by_name_alone_when_unique(project: Path, memory_dir: Path) -> None:
+    save(memory_dir, "db-architect", "2026-11-01", "a")
+
+    result = run_cli("memory", "show", "2026-11-01-a.md", cwd=project)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == entry_text("a", date="2026-11-01")
+
+
+def test_show_by_name_in_two_agents_asks_for_agent(project: Path, memory_dir: Path) -> None:
+    save(memory_dir, "db-architect", "2026-11-01", "a")
+    save(memory_dir, "code-reviewer", "2026-11-01", "a")
+
+    result = run_cli("memory", "show", "2026-11-01-a.md", cwd=project)
+
+    assert result.returncode == 2
+    assert "is in several agent folders" in result.stderr
+    assert "give AGENT/2026-11-01-a.md" in result.stderr
+
+
+def test_show_refuses_paths_outside_memory_folder(project: Path, memory_dir: Path) -> None:
+    save(memory_dir, "db-architect", "2026-11-01", "a")
+    (project / "notes.md").write_text("private\n", encoding="utf-8")
+
+    for target in ("../../../notes.md", str(project / "notes.md"), "../../../../../../../../etc/passwd"):
+        result = run_cli("memory", "show", target, cwd=memory_dir / "db-architect")
+        assert result.returncode == 2, target
+        assert "private" not in result.stdout and "root:" not in result.stdout
+        assert "not inside the memory folder" in result.stderr or "not found" in result.stderr
+
+
+def test_prune_help_says_older_than_is_required(project: Path) -> None:
+    result = run_cli("memory", "prune", "--help", cwd=project)
+
+    assert "Required" in result.stdout
+
+
+def test_hand_written_note_is_listed(project: Path, memory_dir: Path) -> None:
+    save(memory_dir, "db-architect", "2026-11-01", "a")
+    (memory_dir / "db-architect" / "vacuum-notes.md").write_text("# Vacuum notes\n\nRun it at night.\n", encoding="utf-8")
+
+    result = run_cli("memory", "list", "db-architect", cwd=project)
+
+    assert result.returncode == 0, result.stderr
+    assert ".claude/agents-memory/db-architect/vacuum-notes.md" in result.stdout.splitlines()
+    assert "    Insight: Vacuum notes (not in the team format)" in result.stdout.splitlines()

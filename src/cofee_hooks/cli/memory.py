@@ -64,18 +64,31 @@ def list_command(agent: str | None, config_file: Path | None) -> None:
 @click.argument("file")
 @config_option
 def show_command(file: str, config_file: Path | None) -> None:
-    """Print one entry. FILE is a path, or AGENT/NAME.md inside the memory folder."""
+    """Print one entry. FILE is a path inside the memory folder, AGENT/NAME.md, or NAME.md when one agent has it."""
     config = load(config_file)
     root = _root(config)
+    real_root = os.path.realpath(root)
     candidates = [Path(file), Path(root) / file]
+    if "/" not in file and os.sep not in file:
+        candidates.extend(Path(root) / name / file for name in list_agents(root))
+    found = []
     for candidate in candidates:
-        if candidate.is_file():
-            try:
-                click.echo(candidate.read_text(encoding="utf-8", errors="replace"), nl=False)
-            except OSError as error:
-                raise UserError(f"{candidate}: cannot read memory file: {error.strerror}") from None
-            return
-    raise UserError(f"memory file not found: {file} (also looked in {_shown(config, root)})")
+        if not candidate.is_file():
+            continue
+        real = os.path.realpath(candidate)
+        if not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise UserError(f"{file}: not inside the memory folder {_shown(config, root)}; refusing to show it")
+        if real not in found:
+            found.append(real)
+    if len(found) > 1:
+        names = ", ".join(_shown(config, path) for path in found)
+        raise UserError(f"{file} is in several agent folders: {names}; give AGENT/{file}")
+    if not found:
+        raise UserError(f"memory file not found: {file} (also looked in {_shown(config, root)})")
+    try:
+        click.echo(Path(found[0]).read_text(encoding="utf-8", errors="replace"), nl=False)
+    except OSError as error:
+        raise UserError(f"{found[0]}: cannot read memory file: {error.strerror}") from None
 
 
 @memory.command("prune")
@@ -84,7 +97,8 @@ def show_command(file: str, config_file: Path | None) -> None:
     "days",
     type=click.IntRange(min=0),
     required=True,
-    help="Delete entries whose file name date is more than this many days before today.",
+    help="Required: delete entries whose file name date is more than this many days before today "
+    "(there is no default, so nothing is deleted by accident).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be deleted and delete nothing.")
 @click.argument("agent", required=False)

@@ -374,7 +374,9 @@ def load_summaries(folder: str) -> list[IndexedEntry]:
     """Return the summary of every entry in an agent folder, sorted by file name.
 
     The index supplies what it lists; only files it does not list (saved by
-    the agent itself after the last rebuild) are opened and parsed.
+    the agent itself after the last rebuild) are opened and parsed. A file
+    that is not in the team's format (notes written by hand) is still
+    listed, under its first line, so `memory list` and recall show it.
     """
     present = entry_files(folder)
     indexed = {item.file: item for item in read_index(folder) or []}
@@ -384,10 +386,23 @@ def load_summaries(folder: str) -> list[IndexedEntry]:
         if link in indexed:
             summaries.append(indexed[link])
             continue
-        entry = read_entry(os.path.join(folder, relative))
+        text = _read_text(os.path.join(folder, relative))
+        if text is None:
+            continue
+        entry = parse_entry_file(text)
         if entry is not None:
             summaries.append(IndexedEntry(link, entry.insight, entry.domain, entry.applies_when))
+        else:
+            summaries.append(IndexedEntry(link, f"{_first_line(text)} (not in the team format)", "", ""))
     return summaries
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip().lstrip("#").strip()
+        if stripped:
+            return stripped[:120]
+    return "empty file"
 
 
 def list_agents(root: str) -> list[str]:
