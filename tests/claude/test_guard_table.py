@@ -223,8 +223,18 @@ def test_deny_lists_paths_and_fix(repos, git_env) -> None:
     reason = handle_bash(event, load_fast(str(repos["ws"])), _Log())["hookSpecificOutput"]["permissionDecisionReason"]
     assert "src/app.py" in reason
     assert "docs/a.md" not in reason.split("Allowed here")[0]
-    assert "git restore --staged" in reason
+    assert "leave out -a" in reason
     assert "commit_guard.allow" in reason
+
+
+def test_deny_for_commit_paths_fix(repos, git_env) -> None:
+    event = HookEvent(
+        {"hook_event_name": "PreToolUse", "tool_name": "Bash", "cwd": str(repos["ws"]), "tool_input": {"command": "git commit -m x src/app.py"}}
+    )
+    reason = handle_bash(event, load_fast(str(repos["ws"])), _Log())["hookSpecificOutput"]["permissionDecisionReason"]
+    assert "src/app.py" in reason
+    assert "leave the paths above out of the paths given to git commit" in reason
+    assert "git restore --staged -- PATH" not in reason
 
 
 def test_skip_reason_names_trick(repos, git_env) -> None:

@@ -91,6 +91,32 @@ def test_message_lists_every_path_rule_and_fix() -> None:
     assert "Denied even when allowed: secrets*, docs/generated/" in message
 
 
+def test_message_deletion_fix_allows_path() -> None:
+    message = decide(DEFAULT, [Change("D", "app.py")]).message()
+    assert "app.py  (deleted; matched no allow pattern)" in message
+    assert "To commit the deletion, allow the path in commit_guard.allow" in message
+    assert "git rm --cached" not in message
+    assert "unstage each added or changed path" not in message
+
+
+def test_message_mixed_changes_both_fixes() -> None:
+    message = decide(DEFAULT, [Change("D", "app.py"), Change("A", "lib.py")]).message()
+    assert "unstage each added or changed path with git restore --staged -- PATH" in message
+    assert "To commit the deletion, allow the path in commit_guard.allow" in message
+
+
+def test_message_commit_all_fix() -> None:
+    message = decide(DEFAULT, [Change("M", "app.py")]).message(how="all")
+    assert "leave out -a" in message
+    assert "git restore --staged" not in message
+
+
+def test_message_commit_paths_fix() -> None:
+    message = decide(DEFAULT, [Change("M", "app.py")]).message(how="paths")
+    assert "leave the paths above out of the paths given to git commit" in message
+    assert "git restore --staged" not in message
+
+
 def test_message_quotes_odd_paths() -> None:
     message = decide(DEFAULT, [Change("A", "a b.py"), Change("A", "new\nline.py")]).message()
     assert "'a b.py'" in message

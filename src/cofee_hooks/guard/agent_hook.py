@@ -208,13 +208,22 @@ def _judge_commit(start: str, commit: Any, log: Any) -> str:
     log.info(f"judged {len(changes)} change(s) in {repository.toplevel}: {'allowed' if verdict.allowed else 'refused'}")
     if verdict.allowed:
         return ""
-    lines = [verdict.message("commit", max_paths=_MAX_LISTED_PATHS)]
+    lines = [verdict.message("commit", max_paths=_MAX_LISTED_PATHS, how=_how_paths_are_taken(commit))]
     lines.append(f"Repository: {repository.toplevel}")
     lines.append(
         "This command was not run. Commit only paths the policy allows: stage them by name "
         "(git add -- PATH) and leave out -a, git add -A and paths outside the policy."
     )
     return "\n".join(lines)
+
+
+def _how_paths_are_taken(commit: Any) -> str | None:
+    """Return how the commit picks its paths, for the fix text: "all" (-a), "paths" or None (staged set)."""
+    if commit.all:
+        return "all"
+    if any(path for path in commit.paths) or commit.pathspec_file:
+        return "paths"
+    return None
 
 
 def _changes_of(commit: Any, repository: _Repository, start: str) -> list[Any]:

@@ -190,12 +190,15 @@ class Verdict:
             "offenses": [offense.as_dict() for offense in self.offenses],
         }
 
-    def message(self, subject: str = "commit", max_paths: int | None = None) -> str:
+    def message(self, subject: str = "commit", max_paths: int | None = None, how: str | None = None) -> str:
         """Render the refusal: every offending path with its reason, then how to fix it.
 
         `subject` names what was judged ("commit", "commit 1a2b3c4 'Add app'").
         `max_paths` caps the listed paths for callers with a size limit; the
-        rest are counted. Returns '' when the changes are allowed.
+        rest are counted. `how` is how the commit takes its paths when the
+        caller knows it: "all" for `git commit -a`, "paths" for paths given
+        to `git commit`, None for the staged set. Returns '' when the changes
+        are allowed.
         """
         if self.allowed:
             return ""
@@ -210,7 +213,7 @@ class Verdict:
         lines.append("Allowed here: " + (", ".join(self.allow) or "nothing"))
         if self.deny:
             lines.append("Denied even when allowed: " + ", ".join(self.deny))
-        lines.extend(_fix_lines(subject))
+        lines.extend(_fix_lines(subject, self.offenses, how))
         return "\n".join(lines)
 
 
@@ -326,15 +329,30 @@ def _describe(offense: Offense) -> str:
     return f"{offense.role}; {reason}" if offense.role else reason
 
 
-def _fix_lines(subject: str) -> list[str]:
+def _fix_lines(subject: str, offenses: tuple[Offense, ...] = (), how: str | None = None) -> list[str]:
+    policy_change = f"or change commit_guard.allow / commit_guard.deny in {CONFIG_FILE}."
     if subject.startswith("commit ") and subject != "commit":
         # A commit that already exists: the fix is to rewrite it, not to unstage.
         return [
             "To fix: rewrite the commit without these paths (git rebase -i, then git rm --cached -- PATH),",
-            f"or change commit_guard.allow / commit_guard.deny in {CONFIG_FILE}.",
+            policy_change,
         ]
-    return [
-        "To fix: unstage each path with git restore --staged -- PATH",
-        "(git rm --cached -- PATH to stop tracking a file, e.g. before the first commit),",
-        f"or change commit_guard.allow / commit_guard.deny in {CONFIG_FILE}.",
-    ]
+    removals = [offense for offense in offenses if offense.status == "D" or offense.role.startswith("source of a rename")]
+    lines = []
+    if how == "all":
+        lines.append("To fix: leave out -a, so that only the staged paths are committed (git add -- PATH for the allowed ones),")
+    elif how == "paths":
+        lines.append("To fix: leave the paths above out of the paths given to git commit,")
+    elif len(removals) < len(offenses):
+        lines.append("To fix: unstage each added or changed path with git restore --staged -- PATH")
+        lines.append("(git rm --cached -- PATH to stop tracking a file, e.g. before the first commit),")
+    if len(removals) < len(offenses) or how is not None:
+        lines.append(policy_change)
+    if removals:
+        # Unstaging only postpones a deletion, and `git rm --cached` stages the
+        # same deletion again, so the policy itself has to allow it.
+        lines.append(
+            "A deleted path (or rename source) counts as a change too. To commit the deletion, allow the path "
+            f"in commit_guard.allow in {CONFIG_FILE} for this commit (git restore --staged -- PATH keeps it out instead)."
+        )
+    return lines
