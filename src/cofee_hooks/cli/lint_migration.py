@@ -111,11 +111,12 @@ def lint_migration(
         config = load(config_file)
         settings = config.section("migrations")
         _check_overrides(settings, str(config.source or "configuration"))
-        files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, config.root)
-        contents = _staged_contents(files, project_dir, settings, config.root) if staged and files else None
+        root = config.root if config.source is not None else _default_root(paths[0] if paths else None)
+        files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, root)
+        contents = _staged_contents(files, project_dir, settings, root) if staged and files else None
         request = LintRequest(
             settings=settings,
-            config_root=config.root,
+            config_root=root,
             project_dir=project_dir,
             revision_ids=revision_ids,
             all_revisions=all_revisions,
@@ -135,6 +136,21 @@ def lint_migration(
     options = ReportOptions(colour=format_name == "text" and use_colour(sys.stdout))
     click.echo(render_report(result, format_name, options), nl=False)
     return result.exit_code(fail_on or settings.get("fail_on", "warning"))
+
+
+def _default_root(path: Path | None) -> Path:
+    """Return where the cache goes without a configuration file: the git top level, else the project folder.
+
+    `path` is PROJECT_DIR or the first --files PATH; without it, the working directory.
+    """
+    from cofee_hooks import git
+
+    folder = (path or Path.cwd()).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    completed = git.run(["rev-parse", "--show-toplevel"], folder, check=False)
+    top = completed.stdout.decode(errors="replace").strip()
+    return Path(top).resolve() if completed.returncode == 0 and top else folder
 
 
 def _selection_modes(
