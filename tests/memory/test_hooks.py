@@ -106,7 +106,7 @@ def test_compaction_agent_skipped(config: FastConfig, log: RecordingLog, memory_
     handle_subagent_stop(HookEvent(payload), config, log)
 
     assert not memory_dir.exists()
-    assert "no agent type" in log.text("info")
+    assert "agent type missing" in log.text("info")
 
 
 def test_empty_agent_type_read_from_meta(
@@ -128,7 +128,7 @@ def test_empty_agent_type_without_meta_skipped(
     handle_subagent_stop(HookEvent(payload), config, log)
 
     assert not memory_dir.exists()
-    assert "no agent type" in log.text("info")
+    assert "agent type missing" in log.text("info")
 
 
 @pytest.mark.parametrize("agent", ["../../etc", "/etc", "db\x00architect", "..", "a/b"])
@@ -341,3 +341,12 @@ def test_stop_asks_again_for_rejected_main_section(project: Path, log: Recording
 
     assert answer is not None and answer["decision"] == "block"
     assert handle_stop(HookEvent({**payload, "stop_hook_active": True}), config, log) is None
+
+
+def test_subagent_stop_logs_missing_type_and_transcript(config: FastConfig, log: RecordingLog) -> None:
+    payload = {"hook_event_name": "SubagentStop", "session_id": "s-1", "agent_id": "a-7", "agent_type": ""}
+
+    assert handle_subagent_stop(HookEvent(payload), config, log) is None
+
+    assert "agent a-7 in session s-1 has no agent_transcript_path" in log.text("info")
+    assert "agent type missing (agent_id a-7, session s-1)" in log.text("info")

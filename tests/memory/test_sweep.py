@@ -126,6 +126,20 @@ def test_sweep_skips_subagent_without_meta(
     sweep_session(HookEvent(payload), config, log)
 
     assert memory_files(memory_dir) == []
+    assert f"{transcript.name} skipped, its .meta.json is missing" in log.text("info")
+    assert payload["session_id"] in log.text("info")
+
+
+@pytest.mark.parametrize("transcript", ["", "folder"])
+def test_sweep_logs_unusable_transcript_path(
+    config: FastConfig, log: RecordingLog, tmp_path: Path, transcript: str
+) -> None:
+    payload = {"hook_event_name": "SessionEnd", "session_id": "s-1", "transcript_path": str(tmp_path) if transcript else ""}
+
+    sweep_session(HookEvent(payload), config, log)
+
+    assert "memory: SessionEnd of session s-1" in log.text("warning")
+    assert "nothing swept" in log.text("warning")
 
 
 def test_sweep_captures_main_session_section(

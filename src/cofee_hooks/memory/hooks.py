@@ -93,10 +93,18 @@ def _subagent_stop(event: HookEvent, config: Any, log: Log) -> dict[str, Any] | 
     if settings is None:
         return None
     transcript = event.text("agent_transcript_path")
+    if not transcript:
+        log.info(
+            f"memory: SubagentStop of agent {event.text('agent_id') or '<no agent_id>'} in session "
+            f"{event.session_id or '<none>'} has no agent_transcript_path; only its last message is read"
+        )
     agent = event.text("agent_type") or (agent_type_from_meta(transcript) if transcript else "")
     if not agent:
         # The internal compaction agent also stops with an empty type; it has no memory.
-        log.info(f"memory: SubagentStop of agent {event.text('agent_id')!r} skipped: no agent type")
+        log.info(
+            f"memory: SubagentStop skipped: agent type missing (agent_id {event.text('agent_id') or '<none>'}, "
+            f"session {event.session_id or '<none>'})"
+        )
         return None
 
     parsed = parse_message(event.text("last_assistant_message"))
@@ -153,7 +161,11 @@ def sweep_session(
     settings = _settings(config)
     transcript = event.text("transcript_path")
     session_id = event.session_id
-    if settings is None or not transcript:
+    if settings is None:
+        return counts
+    if not transcript or not os.path.isfile(transcript):
+        what = "has no transcript_path" if not transcript else f"transcript_path {transcript} is not a file"
+        log.warning(f"memory: SessionEnd of session {session_id or '<none>'} {what}; nothing swept")
         return counts
     deadline = time.monotonic() + budget_seconds
 
@@ -168,6 +180,10 @@ def sweep_session(
             break
         agent = agent_type_from_meta(path)
         if not agent:
+            log.info(
+                f"memory: SessionEnd of session {session_id}: {os.path.basename(path)} skipped, "
+                "its .meta.json is missing or names no agent type"
+            )
             continue
         parsed = parse_message(last_assistant_text(path))
         if parsed is not None:
