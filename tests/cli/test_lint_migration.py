@@ -97,7 +97,7 @@ def test_unknown_and_ambiguous_revision_exit_2(tmp_path: Path) -> None:
     simple_project(tmp_path)
     unknown = run_cli("lint-migration", "--revision", "nope1", cwd=tmp_path, env=_env())
     assert unknown.returncode == 2
-    assert unknown.stderr.strip() == "cofee-hooks: revision 'nope1' not found"
+    assert unknown.stderr.strip() == "cofee-hooks: revision 'nope1' not found. Run `alembic history` to list the revision ids"
     write_revision(tmp_path / "migrations" / "versions", "3000cfff", "3000cccc")
     ambiguous = run_cli("lint-migration", "--revision", "3000c", cwd=tmp_path, env=_env())
     assert ambiguous.returncode == 2

@@ -70,7 +70,7 @@ def test_revision_lookup_errors(tmp_path: Path) -> None:
     with pytest.raises(UserError) as unknown:
         lint(_request(tmp_path, revision_ids=("9999",)))
     assert unknown.value.exit_code == 2
-    assert unknown.value.message == "revision '9999' not found"
+    assert unknown.value.message == "revision '9999' not found. Run `alembic history` to list the revision ids"
     write_revision(tmp_path / "migrations" / "versions", "1000ffff", "3000cccc")
     with pytest.raises(UserError) as ambiguous:
         lint(_request(tmp_path, revision_ids=("1000",)))
@@ -251,3 +251,30 @@ def test_labelled_roots_in_two_locations_are_normal(tmp_path: Path) -> None:
     write_revision(tmp_path / "audit", "a0000001", None, branch_labels=("audit",))
     result = lint(_request(tmp_path))
     assert [f for f in result.findings if f.rule == "multiple-heads"] == []
+
+
+def test_revision_head_words_and_labels(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    for ident in ("head", "heads"):
+        assert [rev.revision for rev in lint(_request(tmp_path, revision_ids=(ident,))).revisions] == ["3000cccc"]
+    assert [rev.revision for rev in lint(_request(tmp_path, revision_ids=("3",))).revisions] == ["3000cccc"]
+    write_revision(tmp_path / "migrations" / "versions", "4000dddd", "2000bbbb", branch_labels=("core",))
+    assert [rev.revision for rev in lint(_request(tmp_path, revision_ids=("core@head",))).revisions] == ["4000dddd"]
+
+
+@pytest.mark.parametrize("ident", ["-1", "+2", "head-1", "core@-1"])
+def test_relative_revision_rejected(tmp_path: Path, ident: str) -> None:
+    simple_project(tmp_path)
+    with pytest.raises(UserError) as caught:
+        lint(_request(tmp_path, revision_ids=(ident,)))
+    assert "relative revisions are not supported" in caught.value.message
+
+
+def test_base_and_unknown_label(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    with pytest.raises(UserError) as base:
+        lint(_request(tmp_path, revision_ids=("base",)))
+    assert "empty database" in base.value.message
+    with pytest.raises(UserError) as label:
+        lint(_request(tmp_path, revision_ids=("core@head",)))
+    assert "no branch is labelled 'core'" in label.value.message

@@ -20,7 +20,10 @@ from cofee_hooks.lint.report import FORMATS, ReportOptions, render_report, use_c
     "revision_ids",
     multiple=True,
     metavar="ID",
-    help="Lint this revision (id, unique prefix of four or more characters, or branch label); repeatable.",
+    help=(
+        "Lint this revision: an id, a unique id prefix (as in Alembic, matched against ids longer "
+        "than three characters), a branch label, LABEL@head, or head/heads; repeatable."
+    ),
 )
 @click.option("--all", "all_revisions", is_flag=True, help="Lint every revision, not only the heads.")
 @click.option(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -239,7 +240,11 @@ def select_revisions(histories: list[RevisionGraph], request: LintRequest) -> li
     if request.files is not None:
         return [_select_file(histories, path) for path in request.files]
     if request.revision_ids:
-        return [_select_id(histories, ident) for ident in request.revision_ids]
+        chosen: dict[str, _Selected] = {}
+        for ident in request.revision_ids:
+            for item in _select_ident(histories, ident):
+                chosen.setdefault(str(item.revision.path), item)
+        return list(chosen.values())
     if request.all_revisions:
         return [_Selected(rev, graph) for graph in histories for rev in graph.revisions.values()]
     return [_Selected(rev, graph) for graph in histories for rev in graph.heads()]
@@ -303,6 +308,38 @@ def _select_file(histories: list[RevisionGraph], path: Path) -> _Selected:
     raise UserError(f"{path} is not a revision file in the project's versions folders")
 
 
+# Alembic's relative form: [LABEL@][REV]+N or -N (`-1`, `head-1`, `ae10+2`, `core@-1`).
+_RELATIVE_ID = re.compile(r"^(?:.+@)?\w*[+-]\d+$")
+
+
+def _select_ident(histories: list[RevisionGraph], ident: str) -> list[_Selected]:
+    """Select what one --revision names: `head`/`heads`, `LABEL@head`, an id, a prefix or a label."""
+    if ident in ("head", "heads"):
+        return [_Selected(rev, graph) for graph in histories for rev in graph.heads()]
+    if _RELATIVE_ID.match(ident):
+        raise UserError(
+            f"revision '{ident}': relative revisions are not supported. "
+            "Give a revision id, a branch label, LABEL@head or head"
+        )
+    if ident == "base" or ident.endswith("@base"):
+        raise UserError(f"revision '{ident}' is the empty database, not a revision. Give a revision id or head")
+    if ident.endswith("@head"):
+        return [_select_branch_head(histories, ident[: -len("@head")], ident)]
+    return [_select_id(histories, ident)]
+
+
+def _select_branch_head(histories: list[RevisionGraph], label: str, ident: str) -> _Selected:
+    heads = [
+        _Selected(rev, graph) for graph in histories for rev in graph.heads() if label in graph.branch_labels_of(rev.revision)
+    ]
+    if len(heads) == 1:
+        return heads[0]
+    if heads:
+        shown = ", ".join(item.revision.revision for item in heads)
+        raise UserError(f"revision '{ident}' is ambiguous: branch '{label}' has {len(heads)} heads ({shown})")
+    raise UserError(f"revision '{ident}' not found: no branch is labelled '{label}'. Run `alembic branches` to list them")
+
+
 def _select_id(histories: list[RevisionGraph], ident: str) -> _Selected:
     found: list[_Selected] = []
     errors: list[UserError] = []
@@ -322,7 +359,7 @@ def _select_id(histories: list[RevisionGraph], ident: str) -> _Selected:
         raise ambiguous[0]
     if errors:
         raise errors[0]
-    raise UserError(f"revision '{ident}' not found")
+    raise UserError(f"revision '{ident}' not found. Run `alembic history` to list the revision ids")
 
 
 def _lint_sql(

@@ -90,7 +90,10 @@ class RevisionGraph:
         return labels
 
     def resolve(self, ident: str) -> RevisionFile:
-        """Find a revision by id, unique id prefix (four characters or more) or branch label.
+        """Find a revision by id, unique id prefix or branch label.
+
+        As in Alembic 1.x, a prefix of any length matches, but only ids longer
+        than three characters are matched by prefix.
 
         Raises `UserError` (exit code 2) for an unknown or ambiguous id, with the
         candidates.
@@ -106,8 +109,7 @@ class RevisionGraph:
         if matches:
             shown = ", ".join(matches[:5])
             raise UserError(f"revision '{ident}' is ambiguous: {len(matches)} revisions start with it ({shown})")
-        hint = "; give at least four characters of the id" if len(ident) < 4 else ""
-        raise UserError(f"revision '{ident}' not found{hint}")
+        raise UserError(f"revision '{ident}' not found. Run `alembic history` to list the revision ids")
 
 
 def build_histories(
