@@ -185,6 +185,7 @@ def _has_configuration(toplevel: str) -> bool:
 def _judge_commit(start: str, commit: Any, log: Any) -> str:
     from cofee_hooks.config.fast import load_fast
     from cofee_hooks.errors import ConfigError
+    from cofee_hooks.guard.hook import policy_for_changes
     from cofee_hooks.guard.policy import Policy, decide
 
     repository = _find_repository(start, commit.location)
@@ -200,10 +201,18 @@ def _judge_commit(start: str, commit: Any, log: Any) -> str:
             f"cofee-hooks: the commit guard cannot judge this commit because the configuration is invalid:\n"
             f"  {error.message}\nFix the configuration, then commit again."
         )
+    changes = _changes_of(commit, repository, start)
+    try:
+        # A commit that changes the configuration is judged by the committed one.
+        policy = policy_for_changes(policy, changes, repository.toplevel)
+    except ConfigError as error:
+        log.error(f"invalid committed configuration in {repository.toplevel}: {error.message}")
+        return (
+            "cofee-hooks: the commit guard cannot judge this commit because the committed configuration is invalid:\n"
+            f"  {error.message}\nFix it in a commit of its own, then commit again."
+        )
     if not policy.enabled:
         return ""
-
-    changes = _changes_of(commit, repository, start)
     verdict = decide(policy, changes)
     log.info(f"judged {len(changes)} change(s) in {repository.toplevel}: {'allowed' if verdict.allowed else 'refused'}")
     if verdict.allowed:

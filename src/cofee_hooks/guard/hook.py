@@ -26,6 +26,7 @@ from cofee_hooks.guard.policy import Change, Policy, Verdict, decide, display_pa
 
 HOOK_NAMES = ("pre-commit", "pre-merge-commit", "pre-push")
 CONFIG_PARTS = (".claude", "cofee-hooks.yaml")
+CONFIG_PATH = "/".join(CONFIG_PARTS)
 
 # Exit codes of `cofee-hooks lint-migration` and what each means for the commit.
 _LINT_OUTCOMES = {
@@ -49,6 +50,54 @@ def repository_config(toplevel: str) -> FastConfig | None:
 def policy_of(config: FastConfig) -> Policy:
     """Return the commit policy of a loaded configuration."""
     return Policy.from_section(config.values["commit_guard"], config.source)
+
+
+def policy_for_changes(policy: Policy, changes: Sequence[Change], toplevel: str) -> Policy:
+    """Return the policy a commit is judged by: the committed one when the commit changes the configuration.
+
+    Judging a policy change by the policy it replaces means a commit cannot
+    widen `allow` and add the newly allowed paths at once. A repository whose
+    HEAD has no configuration (the first commit, or the file is new) is
+    judged by the configuration in the work tree.
+    """
+    if not any(CONFIG_PATH in (change.path, change.old_path) for change in changes):
+        return policy
+    committed = committed_policy(toplevel)
+    return policy if committed is None else committed
+
+
+def committed_policy(toplevel: str) -> Policy | None:
+    """Return the policy in HEAD's `.claude/cofee-hooks.yaml`, or None when HEAD has no such file.
+
+    Raises ConfigError when that file is not valid, so the guard fails closed.
+    """
+    completed = git.run(["cat-file", "blob", f"HEAD:{CONFIG_PATH}"], toplevel, check=False)
+    if completed.returncode != 0:
+        return None
+    # PyYAML only on this rare path: commits that change the configuration.
+    import yaml
+
+    from cofee_hooks.config.loader import values_from_document
+    from cofee_hooks.errors import ConfigError
+
+    source = f"HEAD:{CONFIG_PATH}"
+    try:
+        document = yaml.safe_load(completed.stdout.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{source}: invalid YAML: {_first_line(error)}") from None
+    values = values_from_document(document, source)
+    return Policy.from_section(values["commit_guard"], source)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def config_staged(toplevel: str) -> bool:
+    """Return True when the index changes `.claude/cofee-hooks.yaml` against HEAD."""
+    completed = git.run(["diff-index", "--cached", "--quiet", "HEAD", "--", CONFIG_PATH], toplevel, check=False)
+    return completed.returncode == 1
 
 
 def staged_verdict(policy: Policy, cwd: str) -> tuple[Verdict, list[Change]]:
@@ -143,11 +192,12 @@ def _pre_commit(hook: str) -> int:
         return 0
     policy = policy_of(config)
     lint = config.values["migrations"]["enabled"] and config.values["commit_guard"]["lint_migrations"]
-    if not policy.enabled and not lint:
+    # A commit that turns the guard off is still judged by the policy it changes.
+    if not policy.enabled and not lint and not config_staged(toplevel):
         return 0
 
     changes = staged_changes(toplevel, merge_heads_from_env=hook == "pre-merge-commit")
-    verdict = decide(policy, changes)
+    verdict = decide(policy_for_changes(policy, changes, toplevel), changes)
     if not verdict.allowed:
         print(verdict.message("commit"), file=sys.stderr)
         return 1
