@@ -188,3 +188,15 @@ def test_invalid_squawk_settings_exit_2(tmp_path: Path) -> None:
     assert "migrations.squawk_exclude[0]: unknown squawk rule 'require-lok-timeout'" in completed.stderr
     assert "Did you mean require-lock-timeout" in completed.stderr
     assert len(completed.stderr.strip().splitlines()) == 1
+
+
+def test_disabled_setting_still_lints_with_note(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    config = tmp_path / ".claude" / "cofee-hooks.yaml"
+    config.parent.mkdir()
+    config.write_text("migrations:\n  enabled: false\n", encoding="utf-8")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 1
+    assert "require-concurrent-index-creation" in completed.stdout
+    assert f"migrations.enabled is false in {config}" in completed.stderr
+    assert "hooks skip migration lint" in completed.stderr

@@ -115,6 +115,13 @@ def lint_migration(
         settings = config.section("migrations")
         _check_overrides(settings, str(config.source or "configuration"))
         root = config.root if config.source is not None else _default_root(paths[0] if paths else None)
+        if not settings.get("enabled", True):
+            # The command was asked for explicitly, so it still lints; say why the hooks stay quiet.
+            click.echo(
+                f"cofee-hooks: note: migrations.enabled is false in {config.source}, so the git pre-commit "
+                "and Claude Code hooks skip migration lint. This command lints because it was run directly.",
+                err=True,
+            )
         files = tuple(paths) if files_mode else _changed_files(since_ref, staged, project_dir, settings, root)
         contents = _staged_contents(files, project_dir, settings, root) if staged and files else None
         request = LintRequest(
