@@ -82,8 +82,8 @@ def test_memory_gets_what_is_left(project):
         return "### Memory\n\n- orders table uses soft deletes"
 
     injection = build_injection([SQLALCHEMY], [], 9500, recall=recall)
-    assert len(calls) == 1
-    assert 9000 < calls[0] < 9500
+    assert len(calls) == 2
+    assert 9000 < calls[-1] < 9500
     assert injection.text.rstrip().endswith("- orders table uses soft deletes")
 
 
@@ -96,3 +96,32 @@ def test_memory_too_long_is_dropped():
 def test_memory_alone_is_injected():
     injection = build_injection([], [], 9500, recall=lambda left: "### Memory\n\n- a fact")
     assert "- a fact" in injection.text
+
+
+def test_memory_keeps_a_share_when_rules_fill_the_budget(project):
+    matches = big_rules(project, 10, 1500)
+    memory = "### Memory\n\n- orders table uses soft deletes"
+    injection = build_injection([], matches, 9500, recall=lambda left: memory if left >= len(memory) else "")
+    assert len(injection.text) <= 9500
+    assert injection.text.rstrip().endswith("- orders table uses soft deletes")
+    assert injection.memory_chars == len(memory)
+
+
+def test_no_share_kept_without_memory(project):
+    matches = big_rules(project, 10, 1500)
+    with_recall = build_injection([], matches, 9500, recall=lambda left: "")
+    without = build_injection([], matches, 9500)
+    assert with_recall.text == without.text
+
+
+def test_listing_falls_back_to_paths_alone(project):
+    matches = big_rules(project, 40, 2000)
+    for match in matches:
+        match.rule.title = "A rather long title that explains the rule in many words " * 2
+    injection = build_injection([], matches, 2500)
+    assert len(injection.text) <= 2500
+    lines = injection.text.splitlines()
+    with_title = [line for line in lines if line.startswith("- `") and "`: A rather" in line]
+    path_only = [line for line in lines if line.startswith("- `") and line.endswith("`")]
+    assert with_title and path_only, injection.text
+    assert lines[-1].startswith("- and ") or len(with_title) + len(path_only) == 40

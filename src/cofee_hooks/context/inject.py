@@ -5,8 +5,9 @@ libraries with their IDs and the instruction to call `query-docs` with an ID
 directly, then whole rule files in order (most specific first). Claude Code
 2.1.332 shows hook output over 10,000 characters only as a preview, so the
 whole block stays within a budget (`context.budget`, 9,500 by default).
-Rules that do not fit are listed by path and title under a line that
-explains why, and memory recall gets what is left.
+Rules that do not fit are listed by path and title (or by path alone)
+under a line that explains why. Memory recall gets what is left, and at
+least a share of the budget (`MEMORY_SHARE`) when it has something to give.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _LIBRARIES_INTRO = (
 _RULES_HEADING = "### Project rules"
 _RULES_INTRO = "Follow these rule files; each is given in full."
 _LISTED_HEADING = "### More rules that apply"
+_MORE_TAIL = " more under the rule folders"
+# Characters of the budget kept for memory recall when rules would fill it.
+MEMORY_SHARE = 1500
 
 
 class Injection:
@@ -71,13 +75,27 @@ def build_injection(
         parts.append(library_section)
         library_ids = [library.id for library in libraries]
 
-    whole, listed, rule_parts = _fit_rules(matches, budget - _length(parts) - 2)
+    # Memory keeps a share of the budget when rules would take it all: a
+    # probe within that share says whether there is any memory to give.
+    reserve = 0
+    probe = ""
+    if recall is not None:
+        share = min(MEMORY_SHARE, budget // 4)
+        probe = recall(share).strip("\n") if share > 0 else ""
+        if probe:
+            reserve = len(probe) + 2
+        else:
+            recall = None
+
+    whole, listed, rule_parts = _fit_rules(matches, budget - _length(parts) - 2 - reserve)
     parts.extend(rule_parts)
 
     memory = ""
     if recall is not None:
         left = budget - _length(parts) - 2
         if left > 0:
+            # Called again even when only the reserve is left: its result is
+            # the one whose entries the caller records as given.
             memory = recall(left).strip("\n")
             if memory and _length(parts + [memory]) <= budget:
                 parts.append(memory)
@@ -114,42 +132,63 @@ def _fit_rules(matches: list[Match], room: int) -> tuple[list[str], list[str], l
             continue
         sections.append((match, _rule_section(match, body)))
 
-    for count in range(len(sections), -1, -1):
-        included = sections[:count]
-        rest = [match for match, _ in sections[count:]]
-        parts = []
-        if included:
-            parts.append("\n\n".join([_RULES_HEADING, _RULES_INTRO, *(text for _, text in included)]))
-        listing = _listing(rest, room - _length(parts) - 2) if rest else ""
-        if listing:
-            parts.append(listing)
-        if _length(parts) <= room and (listing or not rest):
-            whole = [match.rule.relative for match, _ in included]
-            listed = [match.rule.relative for match in rest]
-            return whole, listed, parts
+    # First choice: as many whole rules as leave room to name every other
+    # one; only when no split does, the list may end with "and N more".
+    for complete in (True, False):
+        for count in range(len(sections), -1, -1):
+            included = sections[:count]
+            rest = [match for match, _ in sections[count:]]
+            parts = []
+            if included:
+                parts.append("\n\n".join([_RULES_HEADING, _RULES_INTRO, *(text for _, text in included)]))
+            listing = _listing(rest, room - _length(parts) - 2) if rest else ""
+            if complete and listing.endswith(_MORE_TAIL):
+                continue
+            if listing:
+                parts.append(listing)
+            if _length(parts) <= room and (listing or not rest):
+                whole = [match.rule.relative for match, _ in included]
+                listed = [match.rule.relative for match in rest]
+                return whole, listed, parts
     return [], [], []
 
 
 def _listing(rest: list[Match], room: int) -> str:
-    """List rules by path and title; when even the list is too long, end with a count of the others."""
+    """List rules by path and title, or by path alone, so that every one is named if possible.
+
+    Titles are kept while the paths of all later rules still fit; when not
+    even the paths fit, the list ends with a count of the others.
+    """
     intro = (
         f"{_LISTED_HEADING}\n\n"
         f"{len(rest)} more rule file(s) apply but did not fit in this block; "
         "read each one before you work on what it covers:"
     )
+    path_lines = [f"- `{match.rule.relative}`" for match in rest]
+    # later[i]: characters the path lines after item i need, newline included.
+    later = [0] * len(rest)
+    for index in range(len(rest) - 2, -1, -1):
+        later[index] = later[index + 1] + len(path_lines[index + 1]) + 1
     lines = [intro]
+    used = len(intro)
     for index, match in enumerate(rest):
-        line = f"- `{match.rule.relative}`: {match.rule.title}"
         remaining = len(rest) - index - 1
-        tail = f"- and {remaining} more under the rule folders" if remaining else ""
-        if len("\n".join(lines + [line])) + (len(tail) + 1 if tail else 0) > room:
-            left = len(rest) - index
-            last = f"- and {left} more under the rule folders"
-            if len("\n".join(lines + [last])) > room:
+        tail = len(f"- and {remaining}{_MORE_TAIL}") + 1 if remaining else 0
+        chosen = None
+        for line in (f"{path_lines[index]}: {match.rule.title}", path_lines[index]):
+            if used + 1 + len(line) + later[index] <= room:
+                chosen = line
+                break
+        if chosen is None and used + 1 + len(path_lines[index]) + tail <= room:
+            chosen = path_lines[index]
+        if chosen is None:
+            last = f"- and {len(rest) - index}{_MORE_TAIL}"
+            if used + 1 + len(last) > room:
                 return ""
             lines.append(last)
             break
-        lines.append(line)
+        lines.append(chosen)
+        used += 1 + len(chosen)
     return "\n".join(lines)
 
 
