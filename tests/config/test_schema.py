@@ -83,6 +83,7 @@ def test_invalid_yaml_reports_line(tmp_path: Path):
         load_config(start=tmp_path)
     assert caught.value.message.startswith(f"{path}:")
     assert "invalid YAML" in caught.value.message
+    assert caught.value.message.endswith("; fix the YAML syntax at that line")
 
 
 def test_fast_cache_rebuilt_when_yaml_changes(tmp_path: Path):

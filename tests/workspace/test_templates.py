@@ -165,3 +165,9 @@ def test_team_protocol_prose_is_wrapped():
 def test_templates_name_the_main_session_memory_folder():
     for name in ("CLAUDE.md", ".claude/agents-shared/team-protocol.md"):
         assert ".claude/agents-memory/main/" in template_files()[name].decode(), name
+
+
+def test_template_registry_says_alembic_needs_its_own_id():
+    text = template_files()[".claude/cofee-hooks.yaml"].decode()
+    assert "Alembic has its own documentation" in text
+    assert "resolve-library-id" in text

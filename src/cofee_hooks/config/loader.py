@@ -91,9 +91,14 @@ def read_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {error.problem}") from None
+        fix = "fix the YAML syntax at that line" if mark else "fix the YAML syntax"
+        raise ConfigError(f"{where}: invalid YAML: {error.problem}; {fix}") from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: invalid YAML: {error}") from None
+        raise ConfigError(f"{path}: invalid YAML: {_one_line(error)}; fix the YAML syntax") from None
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def project_root_from_env() -> Path:
