@@ -278,3 +278,28 @@ def test_base_and_unknown_label(tmp_path: Path) -> None:
     with pytest.raises(UserError) as label:
         lint(_request(tmp_path, revision_ids=("core@head",)))
     assert "no branch is labelled 'core'" in label.value.message
+
+
+def test_latin1_revision_with_coding_cookie(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    path = write_revision(tmp_path / "migrations" / "versions", "1000aaaa", None, 'op.create_index("ix_a", "a", ["id"])')
+    text = "# -*- coding: latin-1 -*-\n# Café table\n" + path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1"))
+    result = lint(_request(tmp_path))
+    assert ("require-concurrent-index-creation", line_of_bytes(path, b"op.create_index")) in _rules_at(result, path)
+    assert [f for f in result.findings if f.rule == "unrenderable-offline"] == []
+
+
+def test_undecodable_revision_names_line(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    path = write_revision(tmp_path / "migrations" / "versions", "1000aaaa", None)
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2] + b" caf\xe9"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ToolFailure) as caught:
+        lint(_request(tmp_path))
+    assert f"{path}:3: cannot read the revision file: the bytes are not valid utf-8" in caught.value.message
+
+
+def line_of_bytes(path: Path, needle: bytes) -> int:
+    return next(number for number, line in enumerate(path.read_bytes().split(b"\n"), start=1) if needle in line)

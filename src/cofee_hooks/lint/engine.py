@@ -40,6 +40,7 @@ from cofee_hooks.migrations.graph import (
     build_histories,
     check_parses,
     parse_revision_file,
+    read_source,
 )
 from cofee_hooks.migrations.project import (
     AlembicProject,
@@ -574,12 +575,12 @@ def _unrenderable_finding(revision: RevisionFile, rendering: Rendering) -> Findi
 def _code_column(path: Path, line: int) -> int:
     """Return the 1-based column where code starts on a line (the `op.*` call), or 1."""
     try:
-        with _content_path(path).open(encoding="utf-8") as stream:
-            for number, text in enumerate(stream, start=1):
-                if number == line:
-                    return len(text) - len(text.lstrip()) + 1
-    except OSError:
-        pass
+        lines = read_source(_content_path(path)).splitlines()
+    except UserError:
+        return 1
+    if 1 <= line <= len(lines):
+        text = lines[line - 1]
+        return len(text) - len(text.lstrip()) + 1
     return 1
 
 
@@ -672,8 +673,8 @@ def _distinct_graphs(contexts: list[RevisionContext]) -> list[RevisionGraph]:
 
 def _source(path: Path) -> str:
     try:
-        return _content_path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_source(_content_path(path))
+    except UserError:
         return ""
 
 

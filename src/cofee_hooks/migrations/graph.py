@@ -14,7 +14,9 @@ never count as multiple heads of one another and their ids never clash.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,11 +245,32 @@ def _parse_header(source: str, path: Path) -> ast.Module:
     return _parse(source, path)
 
 
-def _read(path: Path) -> str:
+def read_source(path: Path) -> str:
+    """Read a Python file the way Python does: UTF-8 unless a PEP 263 coding cookie says otherwise.
+
+    Raises `ToolFailure` naming the path and, for undecodable bytes, the line.
+    """
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ToolFailure(f"{path}: cannot read the revision file: {error.strerror or error}") from error
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
         raise ToolFailure(f"{path}: cannot read the revision file: {error}") from error
+    try:
+        # Universal newlines, as text-mode reading and the import system use.
+        return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ToolFailure(
+            f"{path}:{line}: cannot read the revision file: the bytes are not valid {encoding}. "
+            "Save it as UTF-8 or declare its encoding in a '# -*- coding: NAME -*-' line"
+        ) from error
+
+
+def _read(path: Path) -> str:
+    return read_source(path)
 
 
 def _parse(source: str, path: Path) -> ast.Module:
