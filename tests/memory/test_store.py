@@ -278,3 +278,13 @@ def test_index_redacts_agent_written_file(memory_dir: Path) -> None:
     index = (folder / INDEX_NAME).read_text(encoding="utf-8")
     assert "ghp_abcdefghijklmnop" not in index
     assert "Use token [REDACTED GitHub token] for CI" in index
+
+
+def test_names_keep_letters_of_any_script() -> None:
+    from cofee_hooks.memory.store import agent_folder_name, topic_slug
+
+    assert agent_folder_name("üñí cødé") == "üñí-cødé"
+    assert agent_folder_name("plugin:reviewer") == "plugin-reviewer"
+    # The decomposed form a macOS keyboard may produce gives the same folder.
+    assert agent_folder_name("cafe\u0301") == agent_folder_name("caf\u00e9")
+    assert topic_slug("Übergröße — Index_Plan!") == "übergröße-index-plan"

@@ -236,7 +236,9 @@ def _main_memory_recall(config: Any, text: str, given: set[str], recalled: list[
     folder, agent = settings.get("folder"), settings.get("main_agent")
     if not isinstance(folder, str) or not isinstance(agent, str):
         return None
-    if not os.path.isdir(os.path.join(config.root, folder, agent)):
+    # The agent folder name is sanitised by the memory package; the memory
+    # folder itself is enough to decide whether importing it is worth it.
+    if not os.path.isdir(os.path.join(config.root, folder)):
         return None
     try:
         from cofee_hooks.memory.recall import recall_for_prompt

@@ -23,6 +23,7 @@ import contextlib
 import itertools
 import os
 import re
+import unicodedata
 from typing import Any, Iterator, NamedTuple
 
 from cofee_hooks.memory.redact import redact
@@ -39,6 +40,9 @@ MAX_AGENT_NAME_LENGTH = 64
 MAX_TOPIC_LENGTH = 60
 _DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
+# `\w` is Unicode-aware: letters and digits of every script, plus `_`.
+_NAME_UNSAFE = re.compile(r"[^\w.-]+")
+_SLUG_UNSAFE = re.compile(r"[\W_]+")
 _INDEX_ENTRY = re.compile(r"^- \[(?P<file>[^\]]+)\]\([^)]*\): ?(?P<insight>.*)$")
 _INDEX_DETAIL = re.compile(r"^  - (?P<key>Domain|Applies when): ?(?P<value>.*)$")
 _GITIGNORE_TEXT = "# Written by cofee-hooks: its lock and temporary files.\n.lock\n.*.tmp\n"
@@ -82,14 +86,16 @@ def agent_folder_name(agent: str) -> str:
 
     Separators, `..`, control characters and absolute paths are rejected
     outright, because they only appear in a name meant to escape the folder.
-    Other characters outside `[A-Za-z0-9._-]` become `-`.
+    Letters and digits of any script are kept (in Unicode NFC form, so a
+    name typed on macOS and on Linux gives one folder); `.`, `_` and `-`
+    too; every other character becomes `-`.
     """
     quoted = repr(agent[:80])
     if not agent or not agent.strip():
         raise UnsafeName("empty agent name")
     if _UNSAFE_CHARACTERS.search(agent) or ".." in agent or os.path.isabs(agent):
         raise UnsafeName(f"agent name {quoted} contains a path separator, '..' or a control character")
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", agent.strip()).strip("-.")
+    name = _NAME_UNSAFE.sub("-", unicodedata.normalize("NFC", agent.strip())).strip("-.")
     name = name[:MAX_AGENT_NAME_LENGTH].rstrip("-.")
     if not name or name == INDEX_NAME:
         raise UnsafeName(f"agent name {quoted} has no usable characters")
@@ -97,8 +103,8 @@ def agent_folder_name(agent: str) -> str:
 
 
 def topic_slug(topic: str) -> str:
-    """Return a file-name-safe slug: lower case letters, digits and single hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
+    """Return a file-name-safe slug: lower case letters and digits of any script, and single hyphens."""
+    slug = _SLUG_UNSAFE.sub("-", unicodedata.normalize("NFC", topic.lower())).strip("-")
     return slug[:MAX_TOPIC_LENGTH].rstrip("-")
 
 
