@@ -108,7 +108,6 @@ ALLOWED = [
     ("ws", "git commit -m docs -- docs/a.md"),
     ("ws", "git commit --only docs/a.md -m docs"),
     ("ws", "git commit docs/a.md -m docs"),
-    ("ok", "git commit --amend --no-edit"),
     ("staged", "git restore --staged src/app.py && git commit -m docs"),
     ("staged", "git reset -- src/app.py && git add docs/a.md && git commit -m docs"),
     ("staged", "git reset HEAD src/app.py; git commit -m docs"),
@@ -133,6 +132,8 @@ ALLOWED = [
 ]
 
 DENIED = [
+    # The root commit of every repository here adds src/app.py, and an amend keeps it.
+    ("ok", "git commit --amend --no-edit"),
     ("staged", "git commit -m x"),
     ("staged", "git commit -qm x"),
     ("ws", "git commit -a -m x"),

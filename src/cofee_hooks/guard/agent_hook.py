@@ -226,6 +226,25 @@ def _judge_commit(start: str, commit: Any, log: Any) -> str:
     return "\n".join(lines)
 
 
+def _amended_commit_changes(repository: _Repository) -> list[Any]:
+    """Return what HEAD changes against its parents, since `--amend` keeps it in the new commit.
+
+    NOTE: together with the staged changes this may also list a path that the
+    amend reverts to its parent's version; such a commit is refused although
+    the result would not touch the path.
+    """
+    from cofee_hooks import git
+    from cofee_hooks.guard.changes import commit_changes
+
+    if not git.commit_exists("HEAD", repository.toplevel):
+        return []
+    listed = git.rev_list_with_parents(["-1", "HEAD"], repository.toplevel)
+    if not listed:
+        return []
+    head, parents, _subject = listed[0]
+    return list(commit_changes(head, parents, repository.toplevel))
+
+
 def _how_paths_are_taken(commit: Any) -> str | None:
     """Return how the commit picks its paths, for the fix text: "all" (-a), "paths" or None (staged set)."""
     if commit.all:
@@ -256,6 +275,9 @@ def _changes_of(commit: Any, repository: _Repository, start: str) -> list[Any]:
                 changes.extend(_worktree_changes(repository, folder, [":/"]))
             elif paths_given:
                 changes.extend(_worktree_changes(repository, folder, paths_given))
+
+        if commit.amend:
+            changes.extend(_amended_commit_changes(repository))
 
         for step in commit.staged_before:
             # Only steps in the same repository change what this commit records.
