@@ -303,3 +303,41 @@ def test_undecodable_revision_names_line(tmp_path: Path) -> None:
 
 def line_of_bytes(path: Path, needle: bytes) -> int:
     return next(number for number, line in enumerate(path.read_bytes().split(b"\n"), start=1) if needle in line)
+
+
+def test_squawk_twin_of_own_finding_is_dropped(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    versions = tmp_path / "migrations" / "versions"
+    write_revision(versions, "1000aaaa", None, 'op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True))')
+    path = write_revision(
+        versions,
+        "2000bbbb",
+        "1000aaaa",
+        """
+        op.create_index("ix_users_id", "users", ["id"], postgresql_concurrently=True)
+        op.add_column("users", sa.Column("age", sa.Integer(), nullable=False))
+        """,
+    )
+    found = _rules_at(lint(_request(tmp_path)), path)
+    index_line = line_of(path, "op.create_index")
+    column_line = line_of(path, "op.add_column")
+    assert ("concurrent-index-in-transaction", index_line) in found
+    assert ("ban-concurrent-index-creation-in-transaction", index_line) not in found
+    assert ("not-null-without-server-default", column_line) in found
+    assert ("adding-required-field", column_line) not in found
+
+
+def test_ignoring_own_rule_silences_squawk_twin(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    versions = tmp_path / "migrations" / "versions"
+    path = write_revision(
+        versions,
+        "1000aaaa",
+        None,
+        'op.create_index("ix_users_id", "users", ["id"], postgresql_concurrently=True)'
+        "  # cofee-hooks: ignore[concurrent-index-in-transaction] run by hand",
+    )
+    rules = {rule for rule, _ in _rules_at(lint(_request(tmp_path)), path)}
+    assert "concurrent-index-in-transaction" not in rules
+    assert "ban-concurrent-index-creation-in-transaction" not in rules
+    assert "unused-ignore" not in rules

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from cofee_hooks.errors import EXIT_FINDINGS, EXIT_OK, UserError
 from cofee_hooks.findings import SOURCE_OWN, SOURCE_SQUAWK, Finding
-from cofee_hooks.lint.rules import MULTIPLE_HEADS, UNRENDERABLE_OFFLINE
+from cofee_hooks.lint.rules import MULTIPLE_HEADS, SQUAWK_EQUIVALENTS, UNRENDERABLE_OFFLINE
 from cofee_hooks.migrations.graph import (
     RevisionFile,
     RevisionGraph,
@@ -211,8 +211,10 @@ def _lint(request: LintRequest) -> LintResult:
     own_findings = _run_own_checks(contexts)
 
     findings = [*head_findings, *sql_findings, *own_findings]
+    duplicates = _squawk_duplicates(findings)
     findings = _apply_ignores(findings, contexts)
     findings = _apply_overrides(findings, request.settings)
+    findings = [finding for finding in findings if (finding.file, finding.line, finding.rule) not in duplicates]
     result.findings = sorted(findings, key=_finding_order)
     return result
 
@@ -611,6 +613,20 @@ def _summary(item: _Selected, rendering: Rendering | None, cached: _CachedResult
         statements=statements,
         from_cache=cached is not None,
     )
+
+
+def _squawk_duplicates(findings: list[Finding]) -> set[tuple[str, int, str]]:
+    """Return (file, line, rule) of squawk findings that an own finding repeats (SQUAWK_EQUIVALENTS).
+
+    Taken before ignores and overrides, so silencing the own rule silences its squawk twin too.
+    """
+    duplicates = set()
+    for finding in findings:
+        if finding.source == SOURCE_OWN:
+            for rule in SQUAWK_EQUIVALENTS.get(finding.rule, ()):
+                duplicates.add((finding.file, finding.line, rule))
+    squawk_keys = {(f.file, f.line, f.rule) for f in findings if f.source == SOURCE_SQUAWK}
+    return duplicates & squawk_keys
 
 
 def _finding_order(finding: Finding) -> tuple:

@@ -180,6 +180,14 @@ CONCURRENT_INDEX_IN_TRANSACTION = _register(
     )
 )
 
+# Own rules that find the same problem in one statement as a squawk rule.
+# When both report a statement, only the own finding is kept, because its
+# help is about Alembic.
+SQUAWK_EQUIVALENTS: dict[str, tuple[str, ...]] = {
+    "concurrent-index-in-transaction": ("ban-concurrent-index-creation-in-transaction",),
+    "not-null-without-server-default": ("adding-required-field",),
+}
+
 REVISION_HEADER_MISMATCH = _register(
     Rule(
         id="revision-header-mismatch",
