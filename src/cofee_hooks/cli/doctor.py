@@ -156,11 +156,22 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
     project = context.project
     if not (project / SCRIPT_RELATIVE).is_file():
         return []
+    # The interpreter Claude Code would use: COFEE_HOOKS_PYTHON from `env` in
+    # settings.local.json (written by install on each machine), else from
+    # the environment, else python3 from PATH - never doctor's own.
     env = dict(os.environ)
     env["CLAUDE_PROJECT_DIR"] = str(project)
-    env.setdefault(PYTHON_VARIABLE, _local_python(project) or sys.executable)
+    local = _local_python(project)
+    if local:
+        env[PYTHON_VARIABLE] = local
     command = _installed_bash_command(project) or hook_command("bash")
-    interpreter = env[PYTHON_VARIABLE]
+    interpreter = env.get(PYTHON_VARIABLE) or "python3"
+    unpinned = (
+        ""
+        if local
+        else f"; .claude/settings.local.json sets no {PYTHON_VARIABLE}, so Claude Code runs {interpreter} "
+        f"({shutil.which(interpreter) or 'not found'}); run cofee-hooks install --claude on this machine"
+    )
     if not shutil.which(interpreter):
         # Claude Code would then run the command without this interpreter.
         outcome = (
@@ -211,10 +222,14 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
         ]
     if completed.returncode != 0:
         detail = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
-        return [CheckResult("entry point", ERROR, f"a 'git commit --dry-run' Bash call was blocked: {detail}")]
+        return [CheckResult("entry point", ERROR, f"a 'git commit --dry-run' Bash call was blocked: {detail}{unpinned}")]
     if stdout:
         return [CheckResult("entry point", ERROR, f"a 'git commit --dry-run' Bash call got unexpected output: {stdout[:200]}")]
-    return [CheckResult("entry point", OK, f"a PreToolUse Bash payload (git commit --dry-run) passed through {SCRIPT_RELATIVE}")]
+    passed = CheckResult("entry point", OK, f"a PreToolUse Bash payload (git commit --dry-run) passed through {SCRIPT_RELATIVE}")
+    if unpinned:
+        # It works today through PATH; another shell or PATH order may not.
+        return [passed, CheckResult("entry point", WARNING, unpinned.removeprefix("; "))]
+    return [passed]
 
 
 def check_squawk(context: DoctorContext) -> list[CheckResult]:
