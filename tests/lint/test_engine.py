@@ -45,7 +45,7 @@ def test_example_all_covers_risky_revisions() -> None:
 
     expected = [
         ("a9b8c7d6e5f4", "require-concurrent-index-creation", "op.create_index"),
-        ("c5d1e9f3a7b2", "adding-required-field", "op.add_column"),
+        ("c5d1e9f3a7b2", "not-null-without-server-default", "op.add_column"),
         ("d3c2b1a0f9e8", "changing-column-type", "op.alter_column"),
         ("2e4a6c8e0b1d", "unrenderable-offline", ".fetchall()"),
     ]
