@@ -95,6 +95,15 @@ def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
     from cofee_hooks import git
 
     if context.toplevel is None:
+        config = context.config
+        if config is not None and config.source is not None and config.section("commit_guard").get("enabled"):
+            return [
+                CheckResult(
+                    "git hooks",
+                    ERROR,
+                    f"{context.directory} is not inside a git repository, so the commit guard guards nothing; run git init",
+                )
+            ]
         return [CheckResult("git hooks", INFO, "not inside a git repository")]
     try:
         hooks_dir = Path(git.hooks_path(context.toplevel))
@@ -116,12 +125,33 @@ def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
         if not path.exists():
             results.append(CheckResult("git hooks", WARNING, f"{name}: not installed (run cofee-hooks install --git)"))
         elif not is_managed(str(path)):
-            results.append(CheckResult("git hooks", INFO, f"{name}: a hook of another tool is installed at {path}"))
+            results.append(_foreign_hook_result(name, path, context.toplevel))
         elif not os.access(path, os.X_OK):
             results.append(CheckResult("git hooks", ERROR, f"{name}: {path} is not executable, so git skips it; run cofee-hooks install --git"))
         else:
             results.append(CheckResult("git hooks", OK, f"{name}: installed at {path}"))
     return results
+
+
+# Configuration files of hook managers that can run `cofee-hooks check-commit` themselves.
+_HOOK_MANAGER_FILES = (".pre-commit-config.yaml", "lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook-local.yml")
+
+
+def _foreign_hook_result(name: str, path: Path, toplevel: Path) -> CheckResult:
+    """Judge a hook another tool installed: fine when that tool's configuration runs cofee-hooks."""
+    for manager_file in _HOOK_MANAGER_FILES:
+        try:
+            text = (toplevel / manager_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "cofee-hooks" in text:
+            return CheckResult("git hooks", INFO, f"{name}: a hook of another tool is installed at {path}; {manager_file} runs cofee-hooks")
+    return CheckResult(
+        "git hooks",
+        WARNING,
+        f"{name}: a hook of another tool is installed at {path} and the commit guard is not in it; "
+        "run cofee-hooks install --git (that hook is kept and still runs first)",
+    )
 
 
 def check_claude_hooks(context: DoctorContext) -> list[CheckResult]:
@@ -136,6 +166,8 @@ def check_claude_hooks(context: DoctorContext) -> list[CheckResult]:
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return [CheckResult("claude hooks", ERROR, f"{settings_path}: cannot read: {error}")]
     found = set(installed_entries(settings))
+    if not found:
+        return [CheckResult("claude hooks", WARNING, f"not installed in {settings_path} (run cofee-hooks install --claude)")]
     results = []
     for event, matcher, _, _ in HOOK_ENTRIES:
         label = f"{event} {matcher}" if matcher else event
@@ -250,7 +282,11 @@ def check_workspace_files(context: DoctorContext) -> list[CheckResult]:
     except ImportError:
         return []
     results = []
-    for name, check in (("mcp.json", check_mcp_json), ("agent files", check_agent_files)):
+    checks = (("mcp.json", check_mcp_json, ".mcp.json"), ("agent files", check_agent_files, ".claude/agents"))
+    for name, check, relative in checks:
+        if not (context.project / relative).exists():
+            results.append(CheckResult(name, INFO, f"{relative} not present"))
+            continue
         problems = check(context.project)
         if problems:
             results.extend(CheckResult(name, ERROR, problem) for problem in problems)
