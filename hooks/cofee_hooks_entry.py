@@ -18,7 +18,9 @@ not mention git anywhere is answered before anything is imported. With
 alembic.
 
 If the package cannot be imported, a PreToolUse Bash call that mentions git
-is blocked with exit code 2 and one line on stderr. Everything else passes.
+is blocked with exit code 2 and one line on stderr. Everything else passes,
+and one line goes to `.claude/logs/cofee-hooks.log`, so that context
+injection and memory being off is visible somewhere.
 
 Standard library only. Keep this file small, because it is copied into
 projects.
@@ -97,6 +99,29 @@ def _import_runtime():
     return None
 
 
+def _log_missing_package(hint):
+    # The runtime's logger is part of the missing package, so this writes the
+    # line itself; past 1 MB it stops, because nothing rotates this file then.
+    here = os.path.dirname(os.path.abspath(__file__))
+    project = os.environ.get("CLAUDE_PROJECT_DIR") or os.path.dirname(os.path.dirname(here))
+    path = os.path.join(project, ".claude", "logs", "cofee-hooks.log")
+    try:
+        import time
+
+        if os.path.exists(path) and os.path.getsize(path) > 1_000_000:
+            return
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(
+                f"{stamp} ERROR pid={os.getpid()} entry={hint or 'default'} the cofee_hooks package cannot be "
+                f"imported by {sys.executable}, so this hook did nothing (context injection, memory and lint "
+                "feedback are off); run 'cofee-hooks install --claude' on this machine\n"
+            )
+    except (OSError, ValueError):
+        pass
+
+
 def _looks_like_bash_call(data, hint):
     if hint == "bash":
         return True
@@ -115,6 +140,7 @@ def main():
         return 0
     runtime = _import_runtime()
     if runtime is None:
+        _log_missing_package(hint)
         if _looks_like_bash_call(data, hint) and _mentions_git(data):
             sys.stderr.write(
                 "cofee-hooks: the commit guard cannot run because the cofee_hooks package was not found by "

@@ -66,3 +66,34 @@ def test_ask_when_missing_blocks_once(project: Path, tmp_path: Path) -> None:
     assert "<!-- memory -->" in answer["reason"]
     assert again.returncode == 0, again.stderr
     assert again.stdout == ""
+
+
+def test_advisory_hook_without_package_logs_a_line(project: Path, tmp_path: Path) -> None:
+    import shutil
+
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    probe = subprocess.run([system_python or "false", "-c", "import cofee_hooks"], capture_output=True)
+    if system_python is None or probe.returncode == 0:
+        import pytest
+
+        pytest.skip("needs a python3 without cofee_hooks")
+    # A copy as install leaves it in a project: no package next to it.
+    script = project / ".claude" / "hooks" / ENTRY_SCRIPT.name
+    script.parent.mkdir(parents=True)
+    shutil.copy(ENTRY_SCRIPT, script)
+    payload = {"hook_event_name": "UserPromptSubmit", "session_id": "s-1", "prompt": "use pytest", "cwd": str(project)}
+
+    result = subprocess.run(
+        [system_python, "-S", str(script)],
+        input=json.dumps(payload),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CLAUDE_PROJECT_DIR": str(project)},
+    )
+
+    assert result.returncode == 0 and result.stdout == ""
+    log = (project / ".claude" / "logs" / "cofee-hooks.log").read_text(encoding="utf-8")
+    assert "the cofee_hooks package cannot be imported" in log
+    assert "run 'cofee-hooks install --claude' on this machine" in log
