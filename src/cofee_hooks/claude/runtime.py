@@ -246,7 +246,11 @@ def _dispatch(
     event = HookEvent(payload)
     project_dir = _project_dir(event, environ)
     log = open_log(project_dir)
-    log.context = f"event={event.name}" + (f" tool={event.tool_name}" if event.tool_name else "")
+    log.context = (
+        f"event={event.name}"
+        + (f" session={event.session_id}" if event.session_id else "")
+        + (f" tool={event.tool_name}" if event.tool_name else "")
+    )
 
     previous = _start_deadline(_DEFAULT_DEADLINE)
     try:
