@@ -115,4 +115,4 @@ def test_missing_dependency_is_named(optuna_project: Path) -> None:
     path = _versions(optuna_project, "v3.0.0.c.py")
     assert finding.line == line_of(path, "import numpy as np")
     assert "no module named 'numpy'" in finding.message
-    assert "migrations.python" in finding.message
+    assert "migrations.python" in finding.help

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from cofee_hooks.config.schema import defaults
 from cofee_hooks.lint.engine import LintRequest, lint
-from tests.migrations.helpers import write_ini, write_revision
+from tests.migrations.helpers import line_of, write_ini, write_revision
 
 
 def _request(root: Path, use_cache: bool = True, **settings) -> LintRequest:
@@ -79,3 +80,38 @@ def test_no_cache_refreshes_entry(tmp_path: Path) -> None:
     names.write_text("CONCURRENT = False\n", encoding="utf-8")
     assert rule in {f.rule for f in lint(_request(tmp_path, use_cache=False)).findings}
     assert rule in {f.rule for f in lint(_request(tmp_path)).findings}
+
+
+def test_data_read_message_names_read_line(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    path = write_revision(
+        tmp_path / "migrations" / "versions",
+        "1000aaaa",
+        None,
+        """
+        bind = op.get_bind()
+        users = sa.table("users", sa.column("id"))
+        rows = bind.execute(sa.select(users.c.id)).fetchall()
+        """,
+    )
+    (finding,) = [f for f in lint(_request(tmp_path)).findings if f.rule == "unrenderable-offline"]
+    read_line = line_of(path, ".fetchall()")
+    assert finding.line == read_line
+    assert f"(.fetchall at line {read_line})" in finding.message
+    assert "separate data migration" in finding.help
+    assert "migrations.python" not in finding.help
+
+
+def test_missing_module_help_depends_on_interpreter(tmp_path: Path) -> None:
+    write_ini(tmp_path)
+    write_revision(tmp_path / "migrations" / "versions", "1000aaaa", None, "pass", imports="import names")
+
+    (default,) = [f for f in lint(_request(tmp_path)).findings if f.rule == "unrenderable-offline"]
+    assert "prepend_sys_path" in default.help
+    assert "migrations.python" in default.help
+    assert ";" not in default.message
+
+    configured = lint(_request(tmp_path, python=sys.executable))
+    (finding,) = [f for f in configured.findings if f.rule == "unrenderable-offline"]
+    assert "prepend_sys_path" in finding.help
+    assert "migrations.python" not in finding.help

@@ -105,8 +105,9 @@ def test_get_bind_reading_rows_is_unrenderable(tmp_path: Path) -> None:
     )
     rendering = _render(tmp_path, "a0000001")["a0000001"]
     assert not rendering.ok
-    assert "reads query results through op.get_bind()" in rendering.error
+    assert f"reads query results from op.get_bind() (.fetchall at line {line_of(path, 'fetchall')})" in rendering.error
     assert rendering.error_line == line_of(path, "fetchall")
+    assert rendering.error_kind == "needs-database"
 
 
 def test_get_bind_inspect_is_unrenderable(tmp_path: Path) -> None:
@@ -126,8 +127,7 @@ def test_missing_module_names_module_and_setting(tmp_path: Path) -> None:
     write_revision(tmp_path / "migrations" / "versions", "a0000001", None, imports="from myapp.types import GUID\n")
     rendering = _render(tmp_path, "a0000001")["a0000001"]
     assert "no module named 'myapp'" in rendering.error
-    assert "migrations.python" in rendering.error
-    assert "prepend_sys_path" in rendering.error
+    assert rendering.error_kind == "missing-module"
 
 
 def test_prepend_sys_path_makes_app_importable(tmp_path: Path) -> None:

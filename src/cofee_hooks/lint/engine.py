@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import importlib
 import re
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -374,13 +375,14 @@ def _lint_sql(
 ) -> tuple[list[RevisionContext], list[Finding]]:
     """Render and squawk the selected revisions, using the cached results where there are any."""
     options = _squawk_options(project, request)
+    unrenderable_help = _UnrenderableHelp(_renders_in_project_env(project, request))
     cache = _ResultCache.open(request, options)
     cached = {item.revision.revision: cache.load(item.revision) for item in selected}
     cached = {rev_id: hit for rev_id, hit in cached.items() if hit is not None}
 
     to_render = [item.revision for item in selected if item.revision.revision not in cached]
     renderings = _render(project, [_with_content_path(rev) for rev in to_render], request, worker)
-    fresh = _squawk_findings(project, to_render, renderings, options)
+    fresh = _squawk_findings(project, to_render, renderings, options, unrenderable_help)
 
     contexts = []
     findings: list[Finding] = []
@@ -522,14 +524,16 @@ def _squawk_findings(
     revisions: list[RevisionFile],
     renderings: dict[str, Rendering],
     options: SquawkOptions,
+    unrenderable_help: _UnrenderableHelp | None = None,
 ) -> dict[str, list[Finding]]:
     """Return the squawk and unrenderable-offline findings of each revision."""
+    unrenderable_help = unrenderable_help or _UnrenderableHelp(False)
     findings: dict[str, list[Finding]] = {rev.revision: [] for rev in revisions}
     texts = []
     for revision in revisions:
         rendering = renderings[revision.revision]
         if not rendering.ok:
-            findings[revision.revision].append(_unrenderable_finding(revision, rendering))
+            findings[revision.revision].append(_unrenderable_finding(revision, rendering, unrenderable_help))
         texts.append(sql_text(rendering, revision.upgrade_line or revision.revision_line))
 
     linted = lint_sql([text.text for text in texts], options, project.directory) if revisions else []
@@ -556,7 +560,38 @@ def _squawk_finding(revision: RevisionFile, violation: Violation, line: int) -> 
     )
 
 
-def _unrenderable_finding(revision: RevisionFile, rendering: Rendering) -> Finding:
+@dataclass(frozen=True)
+class _UnrenderableHelp:
+    """Chooses the next step for an unrenderable revision from the cause of the failure."""
+
+    # True when the render interpreter is already the project's (configured, or its .venv).
+    project_env: bool
+
+    def text(self, rendering: Rendering) -> str:
+        if rendering.error_kind == "missing-module":
+            if self.project_env:
+                return "Add the folder that holds the module to prepend_sys_path in alembic.ini."
+            return (
+                "Add the folder that holds the module to prepend_sys_path in alembic.ini, or set "
+                "migrations.python to the project's interpreter (for example 'uv run python')."
+            )
+        if rendering.error_kind == "needs-database":
+            return (
+                "Move the data read into a separate data migration and review it by hand, or silence "
+                "this revision with '# cofee-hooks: ignore[unrenderable-offline] REASON' on its line."
+            )
+        if rendering.error_kind == "timeout":
+            return "Raise migrations.render_timeout, or find what upgrade() waits for at import or run time."
+        return UNRENDERABLE_OFFLINE.fix
+
+
+def _renders_in_project_env(project: AlembicProject, request: LintRequest) -> bool:
+    if request.python or request.settings.get("python"):
+        return True
+    return find_project_python(project, None) != [sys.executable]
+
+
+def _unrenderable_finding(revision: RevisionFile, rendering: Rendering, helper: _UnrenderableHelp) -> Finding:
     line = rendering.error_line or revision.upgrade_line or revision.revision_line
     return Finding(
         rule=UNRENDERABLE_OFFLINE.id,
@@ -569,7 +604,7 @@ def _unrenderable_finding(revision: RevisionFile, rendering: Rendering) -> Findi
             f"revision {revision.revision} could not be rendered offline, so its SQL was not linted: "
             f"{_real_paths_in(rendering.error or '')}"
         ),
-        help=UNRENDERABLE_OFFLINE.fix,
+        help=helper.text(rendering),
         revision=revision.revision,
     )
 

@@ -27,10 +27,6 @@ import signal
 import sys
 import traceback
 
-_EXTRA_PATHS_FIXING_IMPORTS = (
-    "set migrations.python to the project's interpreter (for example 'uv run python') "
-    "or add the folder that holds the module to prepend_sys_path in alembic.ini"
-)
 
 
 # Connection methods that only make sense with a database behind them.
@@ -126,7 +122,7 @@ def _render_with_timeout(item: dict, timeout: float | None) -> dict:
         return _render(item)
     except RenderTimeout:
         reason = f"rendering timed out after {timeout:g} s (migrations.render_timeout: {timeout:g})"
-        return {"id": item["id"], "statements": [], "error": {"reason": reason, "line": None, "timeout": True}}
+        return {"id": item["id"], "statements": [], "error": {"reason": reason, "line": None, "kind": "timeout"}}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -160,13 +156,13 @@ def _render(item: dict) -> dict:
             with context.begin_transaction():
                 upgrade()
     except ModuleNotFoundError as error:
-        reason = f"importing the revision failed: no module named '{error.name}'; {_EXTRA_PATHS_FIXING_IMPORTS}"
-        return _failure(item, recorder, reason, _line_in(error, path))
+        reason = f"importing the revision failed: no module named '{error.name}'"
+        return _failure(item, recorder, reason, _line_in(error, path), "missing-module")
     except ImportError as error:
-        reason = f"importing the revision failed: {error}; {_EXTRA_PATHS_FIXING_IMPORTS}"
-        return _failure(item, recorder, reason, _line_in(error, path))
+        reason = f"importing the revision failed: {_one_line(error)}"
+        return _failure(item, recorder, reason, _line_in(error, path), "missing-module")
     except NeedsDatabase as error:
-        return _failure(item, recorder, str(error), _line_in(error, path))
+        return _failure(item, recorder, str(error), _line_in(error, path), "needs-database")
     except (Exception, SystemExit) as error:  # noqa: BLE001 - every failure becomes a finding with its reason
         line = _line_in(error, path)
         where = f" at line {line}" if line else ""
@@ -193,11 +189,11 @@ def _note_get_bind_calls(operations_class) -> None:
     operations_class.get_bind = get_bind
 
 
-def _failure(item: dict, recorder: "_Recorder", reason: str, line: int | None) -> dict:
+def _failure(item: dict, recorder: "_Recorder", reason: str, line: int | None, kind: str = "error") -> dict:
     return {
         "id": item["id"],
         "statements": recorder.statements,
-        "error": {"reason": reason, "line": line},
+        "error": {"reason": reason, "line": line, "kind": kind},
     }
 
 
@@ -268,7 +264,7 @@ class _OfflineBind:
     def execute(self, statement, *args, **kwargs):
         self._note_use()
         self._connection.execute(statement, *args, **kwargs)
-        return _OfflineResult(self.used_at)
+        return _OfflineResult(self._revision_path)
 
     def exec_driver_sql(self, statement, *args, **kwargs):
         return self.execute(statement, *args, **kwargs)
@@ -299,12 +295,15 @@ class _OfflineBind:
 
 
 class _OfflineResult:
-    def __init__(self, line: int | None) -> None:
-        self._line = line
+    def __init__(self, revision_path: str) -> None:
+        self._revision_path = revision_path
 
     def __getattr__(self, name: str):
+        # The line that reads the result, which may differ from the get_bind() line.
+        line = _caller_line(self._revision_path)
+        member = "iteration" if name == "__iter__" else f".{name}"
         raise NeedsDatabase(
-            f"upgrade() reads query results through op.get_bind() (line {self._line}, .{name}), "
+            f"upgrade() reads query results from op.get_bind() ({member} at line {line}), "
             "which needs a live database"
         )
 

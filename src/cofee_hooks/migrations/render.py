@@ -43,6 +43,8 @@ class Rendering:
     statements: tuple[Statement, ...]
     error: str | None = None
     error_line: int | None = None
+    # What kind of failure: "missing-module", "needs-database", "timeout" or "error".
+    error_kind: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -290,6 +292,7 @@ def _renderings(results: list[dict], revisions: list[RevisionFile]) -> dict[str,
             statements=statements,
             error=error.get("reason"),
             error_line=error.get("line"),
+            error_kind=error.get("kind") if error else None,
         )
     for revision in revisions:
         renderings.setdefault(revision.revision, Rendering(revision.revision, (), "the render worker skipped it"))
