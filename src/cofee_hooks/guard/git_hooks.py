@@ -36,8 +36,8 @@ _LAUNCHER = (
     "    from cofee_hooks.guard.hook import main\n"
     "except ImportError as error:\n"
     '    sys.stderr.write("cofee-hooks: cannot import the cofee_hooks package with " + sys.executable'
-    ' + " (" + str(error) + "); reinstall it, then run cofee-hooks install --git, or remove the hook'
-    ' with cofee-hooks uninstall --git\\n")\n'
+    ' + " (" + str(error) + "); reinstall cofee-hooks (pip install cofee-hooks) and run'
+    ' cofee-hooks install --git, or delete " + {hook_file!r} + " to stop running the commit guard\\n")\n'
     "    sys.exit(1)\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
@@ -58,7 +58,8 @@ def install_git_hooks(
     os.makedirs(hooks_dir, exist_ok=True)
     lines = []
     for name in HOOK_NAMES:
-        lines.append(_install_one(hooks_dir, name, hook_script(name, python or sys.executable, paths)))
+        script = hook_script(name, python or sys.executable, paths, os.path.join(hooks_dir, name))
+        lines.append(_install_one(hooks_dir, name, script))
     return lines
 
 
@@ -68,20 +69,25 @@ def uninstall_git_hooks(directory: Path | str) -> list[str]:
     return [_uninstall_one(hooks_dir, name) for name in HOOK_NAMES]
 
 
-def hook_script(name: str, python: str, import_paths: list[str]) -> str:
-    """Return the shell script installed as hook `name`, pinned to `python` and `import_paths`."""
-    launcher = _LAUNCHER.format(paths=list(import_paths))
+def hook_script(name: str, python: str, import_paths: list[str], hook_file: str | None = None) -> str:
+    """Return the shell script installed as hook `name`, pinned to `python` and `import_paths`.
+
+    `hook_file` is the path the script is installed at, named in the message
+    that tells how to remove it once the package is gone.
+    """
+    launcher = _LAUNCHER.format(paths=list(import_paths), hook_file=hook_file or f".git/hooks/{name}")
     backup = f'"$hook_dir/{name}{BACKUP_SUFFIX}"'
     run_guard = f'"$python" -I -S -c {shlex.quote(launcher)} {name} "$@"'
     lines = [
         "#!/bin/sh",
-        f"{MARKER}; `cofee-hooks uninstall --git` removes it.",
+        f"{MARKER}; `cofee-hooks uninstall --git` removes it, or delete this file.",
         f"# A hook that was here before is kept as {name}{BACKUP_SUFFIX} and runs first.",
         # Parameter expansion rather than $(dirname): no extra process per commit.
         'case "$0" in */*) hook_dir=${0%/*} ;; *) hook_dir=. ;; esac',
         f"python={shlex.quote(python)}",
         'if [ ! -x "$python" ]; then',
-        f'    echo "cofee-hooks: interpreter $python not found; reinstall cofee-hooks and run cofee-hooks install --git ({name} refused)" >&2',
+        f'    echo "cofee-hooks: interpreter $python not found ({name} refused); reinstall cofee-hooks'
+        f' (pip install cofee-hooks) and run cofee-hooks install --git, or delete $hook_dir/{name}" >&2',
         "    exit 1",
         "fi",
     ]
