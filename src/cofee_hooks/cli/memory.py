@@ -77,7 +77,7 @@ def show_command(file: str, config_file: Path | None) -> None:
             continue
         real = os.path.realpath(candidate)
         if not real.startswith(real_root.rstrip(os.sep) + os.sep):
-            raise UserError(f"{file}: not inside the memory folder {_shown(config, root)}; refusing to show it")
+            raise UserError(f"{file}: not inside the memory folder {_shown(config, root)}; give a file of that folder")
         if real not in found:
             found.append(real)
     if len(found) > 1:

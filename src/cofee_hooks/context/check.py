@@ -230,9 +230,9 @@ def _check_agent_table(registry: Registry, where: str, text: str, agent: str) ->
 def check_rule_files(root: str, rule_dirs: list[str], source: str = "") -> list[Problem]:
     """Find rule folders and rule files that cannot work as meant.
 
-    The hooks read frontmatter leniently and skip what they cannot read;
-    this check reports those cases: missing folders, unreadable files and
-    frontmatter that is not valid YAML or gives the wrong type of value.
+    The hooks read frontmatter leniently and skip what they cannot read.
+    This check reports those cases: missing folders, unreadable files, and
+    frontmatter that is not valid YAML or gives a value of the wrong type.
     """
     problems = []
     for rule_dir in rule_dirs:

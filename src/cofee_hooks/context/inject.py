@@ -75,8 +75,8 @@ def build_injection(
         parts.append(library_section)
         library_ids = [library.id for library in libraries]
 
-    # Memory keeps a share of the budget when rules would take it all: a
-    # probe within that share says whether there is any memory to give.
+    # Memory keeps a share of the budget when rules would take it all. A
+    # first call within that share shows whether there is any memory to give.
     reserve = 0
     probe = ""
     if recall is not None:
@@ -156,7 +156,7 @@ def _fit_rules(matches: list[Match], room: int) -> tuple[list[str], list[str], l
 def _listing(rest: list[Match], room: int) -> str:
     """List rules by path and title, or by path alone, so that every one is named if possible.
 
-    Titles are kept while the paths of all later rules still fit; when not
+    Titles are kept while the paths of all later rules still fit. When not
     even the paths fit, the list ends with a count of the others.
     """
     intro = (

@@ -29,8 +29,8 @@ _STOP_WORDS = frozenset(
     while who will with you your
     """.split()
 )
-# Verbs and nouns almost every task and every "Applies when" contains; they
-# say nothing about the subject, so "adding a button" must not recall
+# Verbs and nouns that almost every task and every "Applies when" contain.
+# They do not name the subject, so "adding a button" must not recall
 # "adding an index".
 _GENERIC_WORDS = frozenset(
     """
