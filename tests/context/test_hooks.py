@@ -443,3 +443,18 @@ def test_main_memory_shares_the_budget(project, log):
     config = load_fast(str(project))
     answer = hooks.handle_user_prompt(prompt_event("use pytest for the releases"), config, log)
     assert len(context_of(answer)) <= 300
+
+
+def test_prompt_logs_rule_with_broken_frontmatter_once(project, config, log):
+    write(project, ".claude/agent-rules/broken.md", "---\nkeywords: [storyboard\n---\n# Broken\n")
+    write(project, ".claude/agent-rules/nested.md", "---\nkeywords:\n  alembic: yes\n---\n# Nested\n")
+
+    hooks.handle_user_prompt(prompt_event("draft the storyboard"), config, log)
+    hooks.handle_user_prompt(prompt_event("draft the storyboard again", session="session-2"), config, log)
+
+    warnings = [message for level, message in log.lines if level == "warning"]
+    assert warnings == [
+        "rule file .claude/agent-rules/broken.md: keywords: flow list without a closing ']'; run cofee-hooks context check",
+        "rule file .claude/agent-rules/nested.md: nested mapping under a key ignored: 'alembic: yes'; "
+        "run cofee-hooks context check",
+    ]

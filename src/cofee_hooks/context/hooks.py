@@ -85,7 +85,7 @@ def _agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[st
     text = f"{description}\n{prompt}" if isinstance(description, str) else prompt
 
     injection = dispatch_injection(
-        config, agent, text, _memory_recall(config, agent, text, log), reserve=len(END_MARKER) + 1
+        config, agent, text, _memory_recall(config, agent, text, log), reserve=len(END_MARKER) + 1, log=log
     )
     if not injection.text:
         return None
@@ -96,14 +96,16 @@ def _agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[st
     return protocol.replace_input(updated)
 
 
-def dispatch_injection(config: Any, agent: str, text: str, recall: Any = None, reserve: int = 0) -> Injection:
+def dispatch_injection(
+    config: Any, agent: str, text: str, recall: Any = None, reserve: int = 0, log: Any = None
+) -> Injection:
     """Build the block for a subagent of type `agent` whose task is `text` (no session state).
 
     `reserve` characters of the budget are kept for what the caller appends.
     """
     registry = Registry.from_config(config.values)
     libraries = _unique([*registry.for_agent(agent), *registry.mentioned(text)])
-    matches = applicable_rules(_rules(config), text, agent, config.root)
+    matches = applicable_rules(_rules(config, log), text, agent, config.root)
     return build_injection(libraries, matches, _budget(config) - reserve, recall=recall)
 
 
@@ -118,7 +120,7 @@ def _user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, 
     libraries = [library for library in registry.mentioned(text) if library.id not in state.libraries]
     matches = [
         match
-        for match in applicable_rules(_rules(config), text, "", config.root)
+        for match in applicable_rules(_rules(config, log), text, "", config.root)
         if match.rule.relative not in state.rules
     ]
     recalled: list[str] = []
@@ -153,7 +155,7 @@ def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str
         return None
     registry = Registry.from_config(config.values)
     libraries = [_library_by_id(registry, library_id) for library_id in state.libraries]
-    by_path = {rule.relative: rule for rule in _rules(config) if not rule.always_loaded}
+    by_path = {rule.relative: rule for rule in _rules(config, log) if not rule.always_loaded}
     matches = [Match(by_path[path], REASON_PATH, 0) for path in state.rules if path in by_path]
     injection = build_injection(libraries, matches, _budget(config), note=_REINJECT_NOTES[source])
     if not injection.text:
@@ -179,9 +181,9 @@ def _budget(config: Any) -> int:
     return min(budget, protocol.MAX_CONTEXT_CHARS - 100)
 
 
-def _rules(config: Any) -> list[Rule]:
+def _rules(config: Any, log: Any = None) -> list[Rule]:
     rule_dirs = config.values.get("context", {}).get("rule_dirs") or []
-    return load_rules(config.root, rule_dirs)
+    return load_rules(config.root, rule_dirs, log=log)
 
 
 def _library_by_id(registry: Registry, library_id: str) -> Library:

@@ -144,11 +144,13 @@ class Match:
 # Loading ------------------------------------------------------------------
 
 
-def load_rules(root: str, rule_dirs: list[str], use_cache: bool = True) -> list[Rule]:
+def load_rules(root: str, rule_dirs: list[str], use_cache: bool = True, log: Any = None) -> list[Rule]:
     """Return every rule file under `rule_dirs` (relative to `root`), sorted by relative path.
 
     Unreadable files are skipped. With `use_cache`, parsed frontmatter is
-    kept in `.cofee-hooks-cache/rules.json` under `root`.
+    kept in `.cofee-hooks-cache/rules.json` under `root`. With `log`, a file
+    whose frontmatter is read only in part gets one warning when it is
+    parsed, that is once per change of the file.
     """
     cache_file = os.path.join(root, CACHE_FOLDER, _CACHE_NAME)
     cached = _read_cache(cache_file) if use_cache else {}
@@ -168,7 +170,7 @@ def load_rules(root: str, rule_dirs: list[str], use_cache: bool = True) -> list[
             if entry is not None and entry.get("stamp") == stamp and entry.get("client_loaded") == client_loaded:
                 rule = Rule.from_json(path, entry)
             else:
-                rule = _parse_rule_file(root, path, client_loaded)
+                rule = _parse_rule_file(root, path, client_loaded, log)
                 if rule is None:
                     continue
                 changed = True
@@ -245,6 +247,25 @@ def parse_frontmatter(lines: list[str]) -> dict[str, Any]:
     return result
 
 
+def frontmatter_problems(text: str, offset: int) -> list[str]:
+    """Return what the lenient parser had to skip in a rule file's frontmatter (a cheap subset of the check)."""
+    if not text.startswith(("---\n", "---\r\n")):
+        return []
+    if offset == 0:
+        return ["frontmatter never closes, so the whole file is read as text"]
+    problems = []
+    for line in text[:offset].splitlines()[1:-1]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        name, colon, value = stripped.partition(":")
+        if line[0] in " \t" and colon and not stripped.startswith("- "):
+            problems.append(f"nested mapping under a key ignored: {stripped[:60]!r}")
+        elif colon and value.strip().startswith("[") and "]" not in value:
+            problems.append(f"{name.strip()}: flow list without a closing ']'")
+    return problems
+
+
 def _scalar(value: str) -> str:
     if value[:1] in ("'", '"'):
         quote = value[0]
@@ -300,14 +321,19 @@ def _as_list(value: Any) -> list[str]:
     return []
 
 
-def _parse_rule_file(root: str, path: str, client_loaded: bool) -> Rule | None:
+def _parse_rule_file(root: str, path: str, client_loaded: bool, log: Any = None) -> Rule | None:
+    relative = os.path.relpath(path, root).replace(os.sep, "/")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             text = handle.read()
-    except OSError:
+    except OSError as error:
+        if log is not None:
+            log.warning(f"rule file {relative} skipped: cannot read it ({error.strerror or error})")
         return None
     meta, offset = parse_rule_text(text)
-    relative = os.path.relpath(path, root).replace(os.sep, "/")
+    if log is not None:
+        for problem in frontmatter_problems(text, offset):
+            log.warning(f"rule file {relative}: {problem}; run cofee-hooks context check")
     title = _first_heading(text[offset:]) or os.path.splitext(os.path.basename(path))[0]
     return Rule(
         path,
