@@ -1,8 +1,9 @@
 """Ignore comments: silence chosen rules where a person decided so.
 
-`# cofee-hooks: ignore[rule-a,rule-b] reason` on a statement's first line
-(or alone on the line above it) silences those rules, ours or squawk's, for
-that statement. For a `with` block only the `with` line itself is covered,
+`# cofee-hooks: ignore[rule-a,rule-b] reason` at the end of any line of a
+statement, or alone on a line above it or inside it (between the brackets
+of a multi-line call), silences those rules, ours or squawk's, for that
+statement. For a `with` block only the `with` line itself is covered,
 so an ignore above `with op.get_context().autocommit_block():` does not
 silence the statements inside it. `# cofee-hooks: ignore-file[rule]`
 silences a rule for the whole revision; by convention it sits near the top.
@@ -208,7 +209,11 @@ def _covered_lines(
     if following is None:
         return None, None
     starting = [span for span in spans if span[0] == following]
-    if not starting:
-        return None, None
-    return min(starting, key=lambda span: span[1] - span[0])
+    if starting:
+        return min(starting, key=lambda span: span[1] - span[0])
+    # A comment line inside a multi-line statement covers that statement.
+    containing = [span for span in spans if span[0] < line <= span[1]]
+    if containing:
+        return max(containing, key=lambda span: span[0])
+    return None, None
 
