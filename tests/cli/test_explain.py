@@ -48,7 +48,7 @@ def test_explain_unknown_rule_suggests() -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("cofee-hooks: unknown rule 'foreign-key-without-indx'; did you mean foreign-key-without-index")
+    assert lines[0].startswith("cofee-hooks: unknown rule 'foreign-key-without-indx'. Did you mean foreign-key-without-index")
 
 
 def test_explain_unknown_rule_without_matches() -> None:
@@ -74,3 +74,14 @@ def test_squawk_table_matches_binary(tmp_path) -> None:
 
     assert "invalid rule name" not in completed.stderr
     assert completed.returncode == 0, completed.stderr
+
+
+def test_explain_ignores_case() -> None:
+    completed = run_cli("explain", "FOREIGN-KEY-WITHOUT-INDEX")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("foreign-key-without-index (warning")
+
+
+def test_explain_help_says_squawk_rules_link() -> None:
+    completed = run_cli("explain", "--help")
+    assert "squawk rule name (shown with its summary and a link" in " ".join(completed.stdout.split())

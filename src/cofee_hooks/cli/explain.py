@@ -14,10 +14,12 @@ from cofee_hooks.lint.rules import RULES, SQUAWK_RULES, Rule, SquawkRule, all_ru
 @click.argument("rule", required=False)
 @click.option("--list", "list_rules", is_flag=True, help="List every rule, ours and squawk's, with its summary.")
 def explain(rule: str | None, list_rules: bool) -> None:
-    """Explain RULE: what it checks, why, how to fix it, with a bad and a good example.
+    """Explain RULE: what it checks, why and how to fix it.
 
-    RULE is one of this package's rules or a squawk rule name. Without RULE,
-    or with --list, every rule is listed.
+    RULE is one of this package's rules (shown with a bad and a good example)
+    or a squawk rule name (shown with its summary and a link to squawk's page,
+    which has the examples). Case does not matter. Without RULE, or with
+    --list, every rule is listed.
     """
     if list_rules or rule is None:
         click.echo(format_rule_list(), nl=False)
@@ -27,14 +29,15 @@ def explain(rule: str | None, list_rules: bool) -> None:
 
 def format_rule(rule_id: str) -> str:
     """Return the text `explain RULE` prints; raise `UserError` (exit code 2) for an unknown rule."""
-    own = RULES.get(rule_id)
+    wanted = rule_id.strip().lower()
+    own = RULES.get(wanted)
     if own is not None:
         return _format_own(own)
-    squawk = SQUAWK_RULES.get(rule_id)
+    squawk = SQUAWK_RULES.get(wanted)
     if squawk is not None:
         return _format_squawk(squawk)
-    matches = difflib.get_close_matches(rule_id, all_rule_ids(), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(matches)}?" if matches else "; run `cofee-hooks explain --list` to see every rule"
+    matches = difflib.get_close_matches(wanted, all_rule_ids(), n=3, cutoff=0.6)
+    hint = f". Did you mean {', '.join(matches)}?" if matches else ". Run `cofee-hooks explain --list` to see every rule"
     raise UserError(f"unknown rule '{rule_id}'{hint}")
 
 
