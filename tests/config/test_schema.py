@@ -151,3 +151,13 @@ def test_memory_folder_outside_project_fails_every_command(tmp_path: Path, comma
     assert result.returncode == 2
     assert "memory.folder: expected a path inside the project" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_invalid_key_is_named_on_one_line():
+    document = {"memory": {"folder": "../outside", "main_agent": "../x"}, "context": {"budget": 20000}}
+    with pytest.raises(ConfigError) as caught:
+        validate(document, "x.yaml")
+    message = caught.value.message
+    assert message.startswith("x.yaml: context.budget: must be between 200 and 9900, got 20000")
+    assert message.endswith("(and 2 more invalid: memory.folder, memory.main_agent)")
+    assert "\n" not in message

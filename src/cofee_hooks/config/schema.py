@@ -191,7 +191,37 @@ def validate(document: Any, source: str) -> dict[str, Any]:
     """
     if document is None:
         document = {}
-    return _validate_node(SCHEMA, document, source, "")
+    errors: list[ConfigError] = []
+    _collectors.append(errors)
+    try:
+        values = _validate_node(SCHEMA, document, source, "")
+    finally:
+        _collectors.pop()
+    if errors:
+        raise _combined(errors)
+    return values
+
+
+# One list per validate() call in progress: sections record the error of a
+# key and go on with the next, so one run reports every invalid key.
+_collectors: list[list[ConfigError]] = []
+
+
+def _combined(errors: list[ConfigError]) -> ConfigError:
+    if len(errors) == 1:
+        return errors[0]
+    others = [getattr(error, "key", "") or "?" for error in errors[1:]]
+    return ConfigError(f"{errors[0].message} (and {len(others)} more invalid: {', '.join(others)})")
+
+
+def _validate_child(spec: Any, value: Any, source: str, key: str, fallback: Any) -> Any:
+    try:
+        return _validate_node(spec, value, source, key)
+    except ConfigError as error:
+        if not _collectors:
+            raise
+        _collectors[-1].append(error)
+        return fallback
 
 
 def _validate_node(spec: Any, value: Any, source: str, key: str) -> Any:
@@ -215,7 +245,7 @@ def _validate_section(spec: Section, value: Any, source: str, key: str) -> dict[
     for name, child in spec.fields.items():
         child_key = _join(key, name)
         if name in value:
-            result[name] = _validate_node(child, value[name], source, child_key)
+            result[name] = _validate_child(child, value[name], source, child_key, None)
         else:
             result[name] = _default_of(child, source, child_key)
     return result
@@ -230,7 +260,7 @@ def _validate_map(spec: MapOf, value: Any, source: str, key: str) -> dict[str, A
     for name, item in value.items():
         if not isinstance(name, str) or not name:
             _fail(source, key, f"keys must be non-empty strings, got {name!r}")
-        result[name] = _validate_node(spec.value, item, source, _join(key, name))
+        result[name] = _validate_child(spec.value, item, source, _join(key, name), None)
     return result
 
 
@@ -341,4 +371,6 @@ def _join(key: str, name: str) -> str:
 
 
 def _fail(source: str, key: str, problem: str) -> None:
-    raise ConfigError(f"{source}: {key or '<top level>'}: {problem}")
+    error = ConfigError(f"{source}: {key or '<top level>'}: {problem}")
+    error.key = key or "<top level>"  # type: ignore[attr-defined]
+    raise error
