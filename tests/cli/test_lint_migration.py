@@ -90,7 +90,7 @@ def test_unparseable_revision_exit_3_with_path_and_line(tmp_path: Path) -> None:
     broken.write_text("revision = 'x1'\ndown_revision = '3000cccc'\ndef upgrade(\n", encoding="utf-8")
     completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
     assert completed.returncode == 3
-    assert f"{broken.resolve()}:3: the revision file does not parse" in completed.stderr
+    assert "cofee-hooks: migrations/versions/broken.py:3: the revision file does not parse" in completed.stderr
 
 
 def test_unknown_and_ambiguous_revision_exit_2(tmp_path: Path) -> None:
@@ -200,3 +200,51 @@ def test_disabled_setting_still_lints_with_note(tmp_path: Path) -> None:
     assert "require-concurrent-index-creation" in completed.stdout
     assert f"migrations.enabled is false in {config}" in completed.stderr
     assert "hooks skip migration lint" in completed.stderr
+
+
+def test_git_modes_outside_repository(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    env = _env(GIT_CEILING_DIRECTORIES=str(tmp_path.parent))
+    for option in (["--since", "HEAD"], ["--staged"]):
+        completed = run_cli("lint-migration", *option, cwd=tmp_path, env=env)
+        assert completed.returncode == 2, completed.stderr
+        assert f"{option[0]}: {tmp_path.resolve()} is not inside a git repository" in completed.stderr
+        assert "fatal:" not in completed.stderr
+
+
+def test_files_missing_path_not_found(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    completed = run_cli("lint-migration", "--files", "nope.py", cwd=tmp_path, env=_env())
+    assert completed.returncode == 2
+    assert "--files: nope.py: file not found" in completed.stderr
+
+
+def test_syntax_error_message_uses_relative_path(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    write_revision(tmp_path / "migrations" / "versions", "4000dddd", "3000cccc", "op.execute(")
+    completed = run_cli("lint-migration", cwd=tmp_path, env=_env())
+    assert completed.returncode == 3
+    assert completed.stderr.startswith("cofee-hooks: migrations/versions/4000dddd_message.py:"), completed.stderr
+
+
+def test_use_env_failure_is_one_clean_line(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    alembic = Path(sys.executable).with_name("alembic")
+    config = tmp_path / ".claude" / "cofee-hooks.yaml"
+    config.parent.mkdir()
+    config.write_text(f"migrations:\n  alembic_command: {alembic}\n", encoding="utf-8")
+    completed = run_cli("lint-migration", "--use-env", "--format", "json", cwd=tmp_path, env=_env())
+    (finding,) = [f for f in json.loads(completed.stdout)["findings"] if f["rule"] == "unrenderable-offline"]
+    assert "failed with exit code 1: " in finding["message"]
+    assert "Traceback" not in finding["message"]
+    assert "to see the whole output" in finding["message"]
+    assert "--use-env" in finding["help"]
+
+
+def test_duplicate_id_message_uses_relative_path(tmp_path: Path) -> None:
+    simple_project(tmp_path)
+    versions = tmp_path / "migrations" / "versions"
+    write_revision(versions, "3000cccc", "2000bbbb", filename="zz_copy.py")
+    completed = run_cli("lint-migration", "--all", "--format", "json", cwd=tmp_path, env=_env())
+    messages = [f["message"] for f in json.loads(completed.stdout)["findings"] if "also claimed by" in f["message"]]
+    assert messages == ["revision id '3000cccc' is also claimed by migrations/versions/3000cccc_message.py"]

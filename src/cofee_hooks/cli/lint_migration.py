@@ -99,6 +99,9 @@ def lint_migration(
         raise click.UsageError(f"{' and '.join(modes)} cannot be used together")
     if files_mode and not paths:
         raise click.UsageError("--files needs at least one revision file PATH")
+    missing = [str(path) for path in paths if files_mode and not path.is_file()]
+    if missing:
+        raise click.UsageError(f"--files: {', '.join(missing)}: file not found")
     if not files_mode and len(paths) > 1:
         raise click.UsageError("give one PROJECT_DIR, or use --files to lint several revision files")
     project_dir = paths[0] if paths and not files_mode else None

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
+import os
 import re
 import sys
 import tempfile
@@ -137,6 +138,9 @@ def lint(request: LintRequest) -> LintResult:
             return _lint(request)
         except UserError as error:
             error.message = _real_paths_in(error.message)
+            # `PATH:LINE: ...` errors name a revision file: show it as findings show theirs.
+            if error.message.startswith(str(Path.cwd().resolve()) + os.sep):
+                error.message = _relative_paths_in(error.message)
             error.args = (error.message,)
             raise
         finally:
@@ -161,6 +165,12 @@ def _content_copies(contents: Mapping[Path, bytes]) -> Iterator[dict[Path, Path]
             copy.write_bytes(content)
             copies[path.resolve()] = copy
         yield copies
+
+
+def _relative_paths_in(text: str) -> str:
+    """Shorten absolute paths below the working directory, as findings show their files."""
+    prefix = str(Path.cwd().resolve()) + os.sep
+    return text.replace(prefix, "") if prefix in text else text
 
 
 def _content_path(path: Path) -> Path:
@@ -216,6 +226,9 @@ def _lint(request: LintRequest) -> LintResult:
     findings = _apply_ignores(findings, contexts)
     findings = _apply_overrides(findings, request.settings)
     findings = [finding for finding in findings if (finding.file, finding.line, finding.rule) not in duplicates]
+    findings = [
+        dataclasses.replace(finding, message=_relative_paths_in(finding.message)) for finding in findings
+    ]
     result.findings = sorted(findings, key=_finding_order)
     return result
 
@@ -580,6 +593,8 @@ class _UnrenderableHelp:
                 "Move the data read into a separate data migration and review it by hand, or silence "
                 "this revision with '# cofee-hooks: ignore[unrenderable-offline] REASON' on its line."
             )
+        if rendering.error_kind == "env-command":
+            return "Fix the error the project's Alembic reports, or render offline without --use-env (migrations.use_env)."
         if rendering.error_kind == "timeout":
             return "Raise migrations.render_timeout, or find what upgrade() waits for at import or run time."
         return UNRENDERABLE_OFFLINE.fix

@@ -19,6 +19,7 @@ def revision_files_since(ref: str, versions_dirs: Sequence[Path], recursive: boo
 
     Raises `UserError` (exit code 2) when `ref` is not a commit of the repository.
     """
+    _require_repository("--since", cwd)
     if not git.commit_exists(ref, cwd):
         raise UserError(f"--since: '{ref}' is not a commit in this repository; pass a branch, tag or commit id")
     return filter_revision_files(git.changed_paths_since(ref, cwd), versions_dirs, recursive)
@@ -26,7 +27,14 @@ def revision_files_since(ref: str, versions_dirs: Sequence[Path], recursive: boo
 
 def staged_revision_files(versions_dirs: Sequence[Path], recursive: bool, cwd: Path) -> tuple[Path, ...]:
     """Return the project's revision files that are added or modified in the git index."""
+    _require_repository("--staged", cwd)
     return filter_revision_files(git.staged_paths(cwd), versions_dirs, recursive)
+
+
+def _require_repository(option: str, cwd: Path) -> None:
+    completed = git.run(["rev-parse", "--is-inside-work-tree"], cwd, check=False)
+    if completed.returncode != 0 or completed.stdout.strip() != b"true":
+        raise UserError(f"{option}: {cwd} is not inside a git repository (a git work tree)")
 
 
 def staged_contents(paths: Iterable[Path], cwd: Path) -> dict[Path, bytes]:

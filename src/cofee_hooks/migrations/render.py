@@ -43,7 +43,7 @@ class Rendering:
     statements: tuple[Statement, ...]
     error: str | None = None
     error_line: int | None = None
-    # What kind of failure: "missing-module", "needs-database", "timeout" or "error".
+    # What kind of failure: "missing-module", "needs-database", "timeout", "env-command" or "error".
     error_kind: str | None = None
 
     @property
@@ -224,8 +224,11 @@ def render_with_env(
     except subprocess.TimeoutExpired:
         return Rendering(revision.revision, (), f"'{shlex.join(command)}' timed out after {timeout} s")
     if completed.returncode != 0:
-        reason = f"'{shlex.join(command)}' failed with exit code {completed.returncode}: {_tail(completed.stderr)}"
-        return Rendering(revision.revision, (), reason)
+        reason = (
+            f"'{shlex.join(command)}' failed with exit code {completed.returncode}: {_last_line(completed.stderr)} "
+            f"(run the command in {project.directory} to see the whole output)"
+        )
+        return Rendering(revision.revision, (), reason, error_kind="env-command")
     line = revision.upgrade_line
     statements = tuple(Statement(sql, line) for sql in revision_statements(completed.stdout, revision.revision))
     return Rendering(revision.revision, statements)
@@ -306,6 +309,12 @@ def _close_transaction(statements: tuple[Statement, ...]) -> tuple[Statement, ..
     if markers and markers[-1] == "BEGIN;":
         return (*statements, Statement("COMMIT;", None))
     return statements
+
+
+def _last_line(text: str) -> str:
+    # A Python traceback ends with the exception, which is the line that explains the failure.
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:_STDERR_TAIL] if lines else "no error output"
 
 
 def _tail(text: str) -> str:
