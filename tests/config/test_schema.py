@@ -135,7 +135,7 @@ def test_bare_off_accepted_as_severity(tmp_path: Path):
 def test_bare_off_rejected_where_not_allowed():
     with pytest.raises(ConfigError) as caught:
         validate({"migrations": {"fail_on": False}}, "x.yaml")
-    assert "migrations.fail_on: invalid value False" in caught.value.message
+    assert "migrations.fail_on: invalid value off (YAML reads a bare off, no or false as false)" in caught.value.message
 
 
 def test_paths_inside_the_project_accepted():

@@ -299,7 +299,7 @@ def _validate_scalar(spec: Scalar, value: Any, source: str, key: str) -> Any:
             # YAML 1.1 (PyYAML) reads a bare `off` as false; accept it as written.
             return "off"
         if value not in spec.choices:
-            _fail(source, key, f"invalid value {value!r}; allowed: {', '.join(spec.choices)}")
+            _fail(source, key, f"invalid value {_as_written(value)}; allowed: {', '.join(spec.choices)}")
         return value
     if spec.kind == "str_list":
         if isinstance(value, str):
@@ -374,3 +374,12 @@ def _fail(source: str, key: str, problem: str) -> None:
     error = ConfigError(f"{source}: {key or '<top level>'}: {problem}")
     error.key = key or "<top level>"  # type: ignore[attr-defined]
     raise error
+
+
+def _as_written(value: Any) -> str:
+    # YAML 1.1 (PyYAML) turns bare off/no and on/yes into booleans; name the words the user typed.
+    if value is False:
+        return "off (YAML reads a bare off, no or false as false)"
+    if value is True:
+        return "on (YAML reads a bare on, yes or true as true)"
+    return repr(value)
