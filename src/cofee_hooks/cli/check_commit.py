@@ -46,7 +46,7 @@ def check_commit(revision_range: str | None, output_format: str, config_file: Pa
             if source is None
             else f"commit_guard.enabled is false or commit_guard is missing in {source}"
         )
-        _report_off(output_format, reason)
+        _report_off(output_format, reason, revision_range)
         return
 
     if revision_range is None:
@@ -83,9 +83,11 @@ def _load_policy(toplevel: str, config_file: Path | None):
     return Policy.from_section(loaded.section("commit_guard"), str(loaded.source)), loaded.source
 
 
-def _report_off(output_format: str, reason: str) -> None:
+def _report_off(output_format: str, reason: str, revision_range: str | None) -> None:
     if output_format == "json":
-        click.echo(json.dumps({"enabled": False, "allowed": True, "reason": reason, "commits": []}, indent=2))
+        # The same keys as a report with the guard on, so consumers need no special case.
+        report = {"enabled": False, "allowed": True, "range": revision_range, "reason": reason, "commits": []}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         click.echo(f"cofee-hooks: the commit guard is off for this repository ({reason}).")
 
@@ -101,6 +103,7 @@ def _as_json(results, revision_range: str | None) -> dict:
         "enabled": True,
         "allowed": all(verdict.allowed for _, _, verdict in results),
         "range": revision_range,
+        "reason": None,
         "commits": commits,
     }
 
