@@ -143,3 +143,28 @@ def test_init_install_sets_up_hooks(tmp_path: Path, git_env):
     assert (tmp_path / ".git" / "hooks" / "pre-commit").is_file()
     assert (tmp_path / ".claude" / "settings.json").is_file()
     assert "cofee-hooks install" not in result.stdout.split("Next steps:")[1]
+
+
+def test_init_after_install_says_done(tmp_path: Path, git_env):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=git_env)
+    assert run_cli("install", str(tmp_path), env=git_env).returncode == 0
+
+    result = run_cli("init", str(tmp_path), env=git_env)
+
+    assert result.returncode == 0, result.stderr
+    assert "The git hooks and the Claude Code hooks are installed." in result.stdout
+    assert "cofee-hooks install" not in result.stdout.split("Next steps:")[1]
+
+
+def test_init_with_git_hooks_only_names_claude(tmp_path: Path, git_env):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=git_env)
+    assert run_cli("install", "--git", str(tmp_path), env=git_env).returncode == 0
+
+    result = run_cli("init", str(tmp_path), env=git_env)
+
+    assert "cofee-hooks install --claude" in result.stdout
+    assert "the git hooks are installed already" in result.stdout

@@ -62,7 +62,14 @@ def _print_next_steps(target: Path, report: InitReport, installed: bool) -> None
     steps = []
     if not _is_git_work_tree(target):
         steps.append(f"git init{argument}   (the workspace must be a git repository)")
-    if not installed:
+    git_done, claude_done = _installed_hooks(target)
+    if installed or (git_done and claude_done):
+        click.echo("The git hooks and the Claude Code hooks are installed.")
+    elif git_done:
+        steps.append(f"cofee-hooks install --claude{argument}   (the git hooks are installed already)")
+    elif claude_done:
+        steps.append(f"cofee-hooks install --git{argument}   (the Claude Code hooks are installed already)")
+    else:
         steps.append(f"cofee-hooks install{argument}   (git hooks and Claude Code hooks)")
     steps.append(f"cofee-hooks doctor{argument}   (checks that every hook is in place and works)")
     if report.skipped:
@@ -72,6 +79,27 @@ def _print_next_steps(target: Path, report: InitReport, installed: bool) -> None
     click.echo("Next steps:")
     for number, step in enumerate(steps, start=1):
         click.echo(f"  {number}. {step}")
+
+
+def _installed_hooks(target: Path) -> tuple[bool, bool]:
+    """Return whether the guard's pre-commit hook and the Claude Code entries are installed at `target`."""
+    import json
+
+    from cofee_hooks import git
+    from cofee_hooks.claude.settings import installed_entries
+    from cofee_hooks.guard.git_hooks import is_managed
+
+    git_done = False
+    if _is_git_work_tree(target):
+        try:
+            git_done = is_managed(str(Path(git.hooks_path(target)) / "pre-commit"))
+        except git.GitError:
+            git_done = False
+    try:
+        settings = json.loads((target / ".claude" / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        settings = None
+    return git_done, bool(installed_entries(settings))
 
 
 def _is_git_work_tree(folder: Path) -> bool:
