@@ -171,3 +171,9 @@ def test_template_registry_says_alembic_needs_its_own_id():
     text = template_files()[".claude/cofee-hooks.yaml"].decode()
     assert "Alembic has its own documentation" in text
     assert "resolve-library-id" in text
+
+
+def test_templates_place_repositories_inside():
+    for name, content in template_files().items():
+        text = content.decode("utf-8", errors="replace")
+        assert "cloned next to" not in text, name
