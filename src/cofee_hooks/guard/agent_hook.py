@@ -76,6 +76,7 @@ def handle_bash(event: HookEvent, config: Any, log: Any) -> dict[str, Any] | Non
 
     if not problems:
         return None
+    log.warning(f"denied the Bash call ({len(_unique(problems))} problem(s)): {command[:200]}")
     return deny("\n\n".join(_unique(problems)))
 
 
@@ -214,7 +215,10 @@ def _judge_commit(start: str, commit: Any, log: Any) -> str:
     if not policy.enabled:
         return ""
     verdict = decide(policy, changes)
-    log.info(f"judged {len(changes)} change(s) in {repository.toplevel}: {'allowed' if verdict.allowed else 'refused'}")
+    # The whole call may still be denied for another reason (a hook skip), so
+    # this line speaks of the changes only.
+    outcome = "all within the policy" if verdict.allowed else f"{len(verdict.offenses)} path(s) outside the policy"
+    log.info(f"judged {len(changes)} change(s) in {repository.toplevel}: {outcome}")
     if verdict.allowed:
         return ""
     lines = [verdict.message("commit", max_paths=_MAX_LISTED_PATHS, how=_how_paths_are_taken(commit))]
