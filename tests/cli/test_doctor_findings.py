@@ -78,3 +78,22 @@ def test_no_entries_says_not_installed(tmp_path: Path, git_env) -> None:
     assert len(lines) == 1, lines
     assert "not installed" in lines[0]
     assert "every hook fails" not in completed.stdout
+
+
+def test_hooks_path_in_work_tree_warns(tmp_path: Path, git_env) -> None:
+    project = _project(tmp_path)
+    subprocess.run(["git", "config", "core.hooksPath", ".githooks"], cwd=project, check=True)
+
+    completed = run_cli("doctor", cwd=project)
+    warnings = [line for line in _lines(completed, "git hooks") if line.startswith("WARNING")]
+
+    assert any("is inside the work tree" in line and "machine's interpreter" in line for line in warnings), completed.stdout
+
+
+def test_hooks_path_outside_work_tree_quiet(tmp_path: Path, git_env) -> None:
+    project = _project(tmp_path)
+    subprocess.run(["git", "config", "core.hooksPath", str(tmp_path / "shared-hooks")], cwd=project, check=True)
+
+    completed = run_cli("doctor", cwd=project)
+
+    assert "is inside the work tree" not in completed.stdout

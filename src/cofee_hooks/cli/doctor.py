@@ -116,6 +116,16 @@ def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
     hooks_path_value = os.fsdecode(configured.stdout).strip()
     if hooks_path_value:
         results.append(CheckResult("git hooks", INFO, f"core.hooksPath is set to {hooks_path_value}; git runs hooks from {hooks_dir}"))
+        if _inside(hooks_dir, context.toplevel) and not _inside(hooks_dir, Path(context.toplevel, git_dir)):
+            results.append(
+                CheckResult(
+                    "git hooks",
+                    WARNING,
+                    f"{hooks_dir} is inside the work tree, and the hooks install writes there contain this machine's "
+                    "interpreter and package paths; keep that folder out of git (.gitignore) or set core.hooksPath "
+                    "to a folder outside the work tree",
+                )
+            )
     if os.path.realpath(os.path.join(context.toplevel, common_dir)) != os.path.realpath(os.path.join(context.toplevel, git_dir)):
         results.append(CheckResult("git hooks", INFO, f"linked worktree; hooks come from {hooks_dir}"))
     from cofee_hooks.guard.git_hooks import is_managed
@@ -135,6 +145,14 @@ def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
 
 # Configuration files of hook managers that can run `cofee-hooks check-commit` themselves.
 _HOOK_MANAGER_FILES = (".pre-commit-config.yaml", "lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook-local.yml")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+    except ValueError:
+        return False
+    return True
 
 
 def _foreign_hook_result(name: str, path: Path, toplevel: Path) -> CheckResult:
