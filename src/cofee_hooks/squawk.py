@@ -65,8 +65,8 @@ def find_squawk() -> Path:
     if found:
         return Path(found)
     raise ToolFailure(
-        "squawk not found next to the Python interpreter or on PATH; "
-        "install the squawk-cli package (pip install squawk-cli==2.70.0)"
+        "squawk not found next to the Python interpreter or on PATH. "
+        "Install the squawk-cli package (pip install squawk-cli==2.70.0)"
     )
 
 

@@ -77,8 +77,8 @@ def test_since_unknown_ref_is_usage_error(repo: Path, git_env: dict[str, str]) -
 
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "cofee-hooks: --since: 'no-such-branch' is not a commit in this repository; "
-        "pass a branch, tag or commit id"
+        "cofee-hooks: --since: 'no-such-branch' is not a commit in this repository. "
+        "Pass a branch, tag or commit id"
     )
 
 

@@ -21,7 +21,7 @@ def revision_files_since(ref: str, versions_dirs: Sequence[Path], recursive: boo
     """
     _require_repository("--since", cwd)
     if not git.commit_exists(ref, cwd):
-        raise UserError(f"--since: '{ref}' is not a commit in this repository; pass a branch, tag or commit id")
+        raise UserError(f"--since: '{ref}' is not a commit in this repository. Pass a branch, tag or commit id")
     return filter_revision_files(git.changed_paths_since(ref, cwd), versions_dirs, recursive)
 
 

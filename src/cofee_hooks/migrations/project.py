@@ -73,8 +73,8 @@ def find_project(
         project = AlembicProject(directory, None, None, tuple(configured))
     else:
         raise ToolFailure(
-            f"no Alembic project found: {ini_path} does not exist; "
-            "pass the folder holding alembic.ini as PROJECT_DIR or set migrations.project_dir"
+            f"no Alembic project found: {ini_path} does not exist. "
+            "Pass the folder holding alembic.ini as PROJECT_DIR or set migrations.project_dir"
         )
 
     _check_versions_dirs(project)
@@ -231,8 +231,8 @@ def _tool_alembic(pyproject: Path) -> dict[str, Any] | None:
         import tomllib
     except ModuleNotFoundError:
         raise ConfigError(
-            f"{pyproject}: reading [tool.alembic] needs Python 3.11 or later; "
-            "list the versions folders in migrations.versions_dirs instead"
+            f"{pyproject}: reading [tool.alembic] needs Python 3.11 or later. "
+            "List the versions folders in migrations.versions_dirs instead"
         ) from None
     try:
         document = tomllib.loads(data.decode("utf-8"))

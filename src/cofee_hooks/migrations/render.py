@@ -94,8 +94,8 @@ class RenderWorker:
         except FileNotFoundError as error:
             self._scratch.cleanup()
             raise ConfigError(
-                f"render interpreter '{python[0]}' not found ({error.strerror}); "
-                "set --python or migrations.python to an interpreter or a command such as 'uv run python'"
+                f"render interpreter '{python[0]}' not found ({error.strerror}). "
+                "Set --python or migrations.python to an interpreter or a command such as 'uv run python'"
             ) from error
 
     def render(self, revisions: list[RevisionFile]) -> dict[str, Rendering]:
