@@ -174,7 +174,7 @@ def _relative_paths_in(text: str) -> str:
 
 
 def _content_path(path: Path) -> Path:
-    """Return the file that holds the content to lint for `path` (its copy, or itself)."""
+    """Return the file that contains the content to lint for `path` (its copy, or itself)."""
     return _COPIES.get().get(path, path)
 
 

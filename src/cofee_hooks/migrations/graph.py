@@ -6,9 +6,10 @@ docstring's `Revises:` line is kept for checks that compare it. Files are
 found the way Alembic finds them: every `*.py` in the versions folders except
 `__init__.py` and editor backups, recursing only when the project asks for it.
 
-Version folders whose revisions never refer to each other are separate
-histories (one per database, say): each gets its own graph, so their heads
-never count as multiple heads of one another and their ids never clash.
+Version folders whose revisions never refer to each other get separate
+graphs, so their ids never clash. Whether their heads count as multiple
+heads of one another is decided by the caller: the lint engine treats all
+folders of one alembic.ini section as one history, as Alembic does.
 """
 
 from __future__ import annotations
