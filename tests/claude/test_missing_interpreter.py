@@ -145,3 +145,23 @@ def test_doctor_old_command_not_blocked(tmp_path: Path, git_env, monkeypatch) ->
 
     assert "commits would NOT be blocked" in lines[0]
     assert "run cofee-hooks install --claude" in lines[0]
+
+
+def test_doctor_no_python3_on_path(tmp_path: Path, git_env, monkeypatch) -> None:
+    import os
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    install_claude_hooks(project)
+    _record_interpreter(project, str(project / "deleted-venv" / "bin" / "python"))
+    monkeypatch.delenv("COFEE_HOOKS_PYTHON", raising=False)
+    only_git = tmp_path / "only-git"
+    only_git.mkdir()
+    (only_git / "git").symlink_to(shutil.which("git"))
+
+    completed = run_cli("doctor", cwd=project, env={**os.environ, "PATH": str(only_git)})
+    lines = [line for line in completed.stdout.splitlines() if "entry point" in line]
+
+    assert "no python3 on PATH either" in lines[0], completed.stdout

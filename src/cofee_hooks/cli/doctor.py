@@ -224,11 +224,12 @@ def check_entry_point(context: DoctorContext) -> list[CheckResult]:
     )
     if not shutil.which(interpreter):
         # Claude Code would then run the command without this interpreter.
-        outcome = (
-            "the commit guard falls back to python3 from PATH"
-            if command == hook_command("bash")
-            else "commits would NOT be blocked"
-        )
+        if command != hook_command("bash"):
+            outcome = "commits would NOT be blocked"
+        elif shutil.which("python3"):
+            outcome = "the commit guard falls back to python3 from PATH"
+        else:
+            outcome = "no python3 on PATH either, so every Bash call would be blocked"
         return [
             CheckResult(
                 "entry point",
