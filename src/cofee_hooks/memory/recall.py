@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
 
-from cofee_hooks.memory.store import IndexedEntry, UnsafeName, agent_folder, load_summaries, memory_root
+# Only the read side of the memory package: the context hook imports this
+# module on every dispatch in a project with a memory folder.
+from cofee_hooks.memory.index import IndexedEntry, UnsafeName, agent_folder, load_summaries, memory_root
+
+# typing is imported for type checkers only: it costs milliseconds on every hook call.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORDS = frozenset(

@@ -26,6 +26,21 @@ import re
 import unicodedata
 from typing import Any, Iterator, NamedTuple
 
+# The read side lives in `index`; its names are imported here so that callers
+# of `store` keep working.
+from cofee_hooks.memory.index import (  # noqa: F401 - re-exported
+    INDEX_NAME,
+    MAX_AGENT_NAME_LENGTH,
+    IndexedEntry,
+    UnsafeName,
+    _read_text,
+    agent_folder,
+    agent_folder_name,
+    entry_files,
+    load_summaries,
+    memory_root,
+    read_index,
+)
 from cofee_hooks.memory.redact import redact
 from cofee_hooks.memory.section import MemoryEntry, parse_entry_file
 
@@ -34,22 +49,11 @@ try:
 except ImportError:  # pragma: no cover - Windows has no fcntl
     fcntl = None  # type: ignore[assignment]
 
-INDEX_NAME = "INDEX.md"
 LOCK_NAME = ".lock"
-MAX_AGENT_NAME_LENGTH = 64
 MAX_TOPIC_LENGTH = 60
 _DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
-_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
-# `\w` is Unicode-aware: letters and digits of every script, plus `_`.
-_NAME_UNSAFE = re.compile(r"[^\w.-]+")
 _SLUG_UNSAFE = re.compile(r"[\W_]+")
-_INDEX_ENTRY = re.compile(r"^- \[(?P<file>[^\]]+)\]\([^)]*\): ?(?P<insight>.*)$")
-_INDEX_DETAIL = re.compile(r"^  - (?P<key>Domain|Applies when): ?(?P<value>.*)$")
 _GITIGNORE_TEXT = "# Written by cofee-hooks: its lock and temporary files.\n.lock\n.*.tmp\n"
-
-
-class UnsafeName(ValueError):
-    """A name or folder that would put a file outside the memory folder."""
 
 
 class StoreResult(NamedTuple):
@@ -60,66 +64,10 @@ class StoreResult(NamedTuple):
     redactions: tuple[str, ...] = ()
 
 
-class IndexedEntry(NamedTuple):
-    """One line of an agent's index: the entry file (relative to the agent folder) and its summary."""
-
-    file: str
-    insight: str
-    domain: str
-    applies_when: str
-
-
-def memory_root(config: Any) -> str:
-    """Return the absolute memory folder of a loaded configuration.
-
-    Raises `UnsafeName` when `memory.folder` points outside the project root.
-    """
-    root = os.path.abspath(str(config.root))
-    folder = os.path.normpath(os.path.join(root, config.values["memory"]["folder"]))
-    if folder != root and not folder.startswith(root.rstrip(os.sep) + os.sep):
-        raise UnsafeName(f"memory.folder {config.values['memory']['folder']!r} is outside the project {root}")
-    return folder
-
-
-def agent_folder_name(agent: str) -> str:
-    """Return the folder name for an agent type, or raise `UnsafeName`.
-
-    Separators, `..`, control characters and absolute paths are rejected
-    outright, because they only appear in a name meant to escape the folder.
-    Letters and digits of any script are kept (in Unicode NFC form, so a
-    name typed on macOS and on Linux gives one folder); `.`, `_` and `-`
-    too; every other character becomes `-`.
-    """
-    quoted = repr(agent[:80])
-    if not agent or not agent.strip():
-        raise UnsafeName("empty agent name")
-    if _UNSAFE_CHARACTERS.search(agent) or ".." in agent or os.path.isabs(agent):
-        raise UnsafeName(f"agent name {quoted} contains a path separator, '..' or a control character")
-    name = _NAME_UNSAFE.sub("-", unicodedata.normalize("NFC", agent.strip())).strip("-.")
-    name = name[:MAX_AGENT_NAME_LENGTH].rstrip("-.")
-    if not name or name == INDEX_NAME:
-        raise UnsafeName(f"agent name {quoted} has no usable characters")
-    return name
-
-
 def topic_slug(topic: str) -> str:
     """Return a file-name-safe slug: lower case letters and digits of any script, and single hyphens."""
     slug = _SLUG_UNSAFE.sub("-", unicodedata.normalize("NFC", topic.lower())).strip("-")
     return slug[:MAX_TOPIC_LENGTH].rstrip("-")
-
-
-def agent_folder(root: str, agent: str) -> str:
-    """Return the folder of `agent` under the memory folder `root`, or raise `UnsafeName`.
-
-    The check uses resolved paths, so a symbolic link that leads out of the
-    memory folder is rejected too.
-    """
-    folder = os.path.join(root, agent_folder_name(agent))
-    real_root = os.path.realpath(root)
-    real_folder = os.path.realpath(folder)
-    if not real_folder.startswith(real_root.rstrip(os.sep) + os.sep):
-        raise UnsafeName(f"agent folder {folder} resolves to {real_folder}, outside {real_root}")
-    return folder
 
 
 def store_entries(
@@ -271,17 +219,6 @@ def locked(folder: str) -> Iterator[None]:
                 fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
 
-def entry_files(folder: str) -> list[str]:
-    """Return the entry files of an agent folder (relative paths, sorted), without the index."""
-    found: list[str] = []
-    for current, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in files:
-            if name.endswith(".md") and not name.startswith(".") and name != INDEX_NAME:
-                found.append(os.path.relpath(os.path.join(current, name), folder))
-    return sorted(found)
-
-
 def read_entry(path: str) -> MemoryEntry | None:
     """Parse one entry file; None when it is unreadable or not in the team's format."""
     text = _read_text(path)
@@ -346,71 +283,6 @@ def write_index(
     return path
 
 
-def _read_text(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            return stream.read()
-    except OSError:
-        return None
-
-
-def read_index(folder: str) -> list[IndexedEntry] | None:
-    """Parse an agent's `INDEX.md`; None when it is missing or unreadable."""
-    text = _read_text(os.path.join(folder, INDEX_NAME))
-    if text is None:
-        return None
-    entries: list[IndexedEntry] = []
-    current: dict[str, str] | None = None
-    for line in text.splitlines():
-        head = _INDEX_ENTRY.match(line)
-        if head is not None:
-            if current is not None:
-                entries.append(_indexed(current))
-            current = {"file": head.group("file"), "insight": head.group("insight")}
-            continue
-        detail = _INDEX_DETAIL.match(line)
-        if detail is not None and current is not None:
-            current[detail.group("key")] = detail.group("value")
-    if current is not None:
-        entries.append(_indexed(current))
-    return entries
-
-
-def load_summaries(folder: str) -> list[IndexedEntry]:
-    """Return the summary of every entry in an agent folder, sorted by file name.
-
-    The index supplies what it lists; only files it does not list (saved by
-    the agent itself after the last rebuild) are opened and parsed. A file
-    that is not in the team's format (notes written by hand) is still
-    listed, under its first line, so `memory list` and recall show it.
-    """
-    present = entry_files(folder)
-    indexed = {item.file: item for item in read_index(folder) or []}
-    summaries: list[IndexedEntry] = []
-    for relative in present:
-        link = relative.replace(os.sep, "/")
-        if link in indexed:
-            summaries.append(indexed[link])
-            continue
-        text = _read_text(os.path.join(folder, relative))
-        if text is None:
-            continue
-        entry = parse_entry_file(text)
-        if entry is not None:
-            summaries.append(IndexedEntry(link, entry.insight, entry.domain, entry.applies_when))
-        else:
-            summaries.append(IndexedEntry(link, f"{_first_line(text)} (not in the team format)", "", ""))
-    return summaries
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        stripped = line.strip().lstrip("#").strip()
-        if stripped:
-            return stripped[:120]
-    return "empty file"
-
-
 def list_agents(root: str) -> list[str]:
     """Return the agent folder names under the memory folder, sorted."""
     try:
@@ -447,12 +319,6 @@ def prune(root: str, agent: str, before: str, *, dry_run: bool = False) -> list[
         if old:
             write_index(folder, agent_folder_name(agent))
     return old
-
-
-def _indexed(values: dict[str, str]) -> IndexedEntry:
-    return IndexedEntry(
-        values["file"], values.get("insight", ""), values.get("Domain", ""), values.get("Applies when", "")
-    )
 
 
 def _one_line(text: str) -> str:
