@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
-from collections import namedtuple
 
 # typing is imported for type checkers only: it costs milliseconds on every hook call.
 TYPE_CHECKING = False
@@ -23,18 +21,51 @@ MAX_AGENT_NAME_LENGTH = 64
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
 # `\w` is Unicode-aware: letters and digits of every script, plus `_`.
 _NAME_UNSAFE = re.compile(r"[^\w.-]+")
-_INDEX_ENTRY = re.compile(r"^- \[(?P<file>[^\]]+)\]\([^)]*\): ?(?P<insight>.*)$")
-_INDEX_DETAIL = re.compile(r"^  - (?P<key>Domain|Applies when): ?(?P<value>.*)$")
+# Compiled by `read_index` on first use (`re` caches them), so a dispatch
+# for an agent without a memory folder does not pay for them.
+_INDEX_ENTRY = r"^- \[(?P<file>[^\]]+)\]\([^)]*\): ?(?P<insight>.*)$"
+_INDEX_DETAIL = r"^  - (?P<key>Domain|Applies when): ?(?P<value>.*)$"
 
 
 class UnsafeName(ValueError):
     """A name or folder that would put a file outside the memory folder."""
 
 
-# A `collections.namedtuple`, not a `typing.NamedTuple` class: importing
-# typing takes longer than every other import of recall together.
-IndexedEntry = namedtuple("IndexedEntry", ["file", "insight", "domain", "applies_when"])
-IndexedEntry.__doc__ = "One line of an agent's index: the entry file (relative to the agent folder) and its summary."
+class IndexedEntry(tuple):
+    """One line of an agent's index: the entry file (relative to the agent folder) and its summary.
+
+    A plain tuple subclass rather than `typing.NamedTuple` or
+    `collections.namedtuple`: importing typing, or building a namedtuple
+    class, costs more than the rest of recall's imports together.
+    """
+
+    __slots__ = ()
+    _fields = ("file", "insight", "domain", "applies_when")
+
+    def __new__(cls, file: str, insight: str, domain: str, applies_when: str) -> IndexedEntry:
+        return tuple.__new__(cls, (file, insight, domain, applies_when))
+
+    def __getnewargs__(self) -> tuple[str, str, str, str]:
+        return tuple(self)  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return "IndexedEntry(file={!r}, insight={!r}, domain={!r}, applies_when={!r})".format(*self)
+
+    @property
+    def file(self) -> str:
+        return self[0]
+
+    @property
+    def insight(self) -> str:
+        return self[1]
+
+    @property
+    def domain(self) -> str:
+        return self[2]
+
+    @property
+    def applies_when(self) -> str:
+        return self[3]
 
 
 def memory_root(config: Any) -> str:
@@ -63,7 +94,14 @@ def agent_folder_name(agent: str) -> str:
         raise UnsafeName("empty agent name")
     if _UNSAFE_CHARACTERS.search(agent) or ".." in agent or os.path.isabs(agent):
         raise UnsafeName(f"agent name {quoted} contains a path separator, '..' or a control character")
-    name = _NAME_UNSAFE.sub("-", unicodedata.normalize("NFC", agent.strip())).strip("-.")
+    name = agent.strip()
+    if not name.isascii():
+        # ASCII text is already in NFC, and most agent names are ASCII, so
+        # the hook imports unicodedata only when it can change something.
+        import unicodedata
+
+        name = unicodedata.normalize("NFC", name)
+    name = _NAME_UNSAFE.sub("-", name).strip("-.")
     name = name[:MAX_AGENT_NAME_LENGTH].rstrip("-.")
     if not name or name == INDEX_NAME:
         raise UnsafeName(f"agent name {quoted} has no usable characters")
@@ -108,16 +146,18 @@ def read_index(folder: str) -> list[IndexedEntry] | None:
     text = _read_text(os.path.join(folder, INDEX_NAME))
     if text is None:
         return None
+    entry_pattern = re.compile(_INDEX_ENTRY)
+    detail_pattern = re.compile(_INDEX_DETAIL)
     entries: list[IndexedEntry] = []
     current: dict[str, str] | None = None
     for line in text.splitlines():
-        head = _INDEX_ENTRY.match(line)
+        head = entry_pattern.match(line)
         if head is not None:
             if current is not None:
                 entries.append(_indexed(current))
             current = {"file": head.group("file"), "insight": head.group("insight")}
             continue
-        detail = _INDEX_DETAIL.match(line)
+        detail = detail_pattern.match(line)
         if detail is not None and current is not None:
             current[detail.group("key")] = detail.group("value")
     if current is not None:
