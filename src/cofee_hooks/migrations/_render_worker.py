@@ -331,5 +331,29 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())[:500]
 
 
+def _exit_without_teardown(code: int) -> None:
+    """Exit at once once the answer file is written, skipping interpreter teardown.
+
+    Freeing the modules of SQLAlchemy and Alembic at exit takes about 60 ms
+    (Python 3.11, SQLAlchemy 2.1), a sixth of the worker's run, and the
+    parent waits for it. The atexit handlers still run (logging flushes
+    there), and so do the stdout and stderr flushes. A revision that leaves
+    a non-daemon thread running gets the normal exit, which waits for it.
+    """
+    threading = sys.modules.get("threading")
+    if threading is not None and any(
+        thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+        for thread in threading.enumerate()
+    ):
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # NOTE: a file that a revision opened and never closed is not flushed here.
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    _exit_without_teardown(main(sys.argv))
