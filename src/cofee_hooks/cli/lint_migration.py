@@ -90,6 +90,7 @@ def lint_migration(
     configuration error, 3 the tool could not work (squawk missing or
     crashed, project not found).
     """
+    from cofee_hooks.cli import early as cli_early
     from cofee_hooks.migrations.render import start_worker_early
 
     if pg_version is not None:
@@ -110,7 +111,7 @@ def lint_migration(
     # nothing changed must not import Alembic at all.
     selects_files = files_mode or staged or since_ref is not None
     early = no_cache and not (selects_files or use_env or python)
-    worker = start_worker_early(project_dir) if early else None
+    worker = (cli_early.take(project_dir) or start_worker_early(project_dir)) if early else None
     from cofee_hooks.lint.engine import LintRequest, lint
 
     try:

@@ -13,7 +13,14 @@ import os
 import sys
 import traceback
 
-import click
+from cofee_hooks.cli import early
+
+# Before importing click: a cold lint-migration run starts its render worker
+# here, so that the worker's Alembic import also overlaps the import of click
+# and of the command modules.
+early.prestart(sys.argv[1:])
+
+import click  # noqa: E402 - imported after the early start on purpose
 
 from cofee_hooks import __version__
 from cofee_hooks.errors import EXIT_TOOL_FAILURE, UserError
@@ -67,6 +74,13 @@ _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code."""
+    try:
+        _run(argv)
+    finally:
+        early.cancel_unused()
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         code = cli.main(args=argv, prog_name="cofee-hooks", standalone_mode=False)
     except UserError as error:
