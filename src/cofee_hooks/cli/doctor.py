@@ -139,8 +139,29 @@ def check_git_hooks(context: DoctorContext) -> list[CheckResult]:
         elif not os.access(path, os.X_OK):
             results.append(CheckResult("git hooks", ERROR, f"{name}: {path} is not executable, so git skips it; run cofee-hooks install --git"))
         else:
-            results.append(CheckResult("git hooks", OK, f"{name}: installed at {path}"))
+            results.append(_started_hook_result(name, path, context.toplevel))
     return results
+
+
+def _started_hook_result(name: str, path: Path, toplevel: Path) -> CheckResult:
+    """Start the installed hook's interpreter with its import paths and import the guard, as git would."""
+    from cofee_hooks.guard.git_hooks import self_check_command
+
+    fix = "run cofee-hooks install --git from the environment the hook should use"
+    try:
+        python, command = self_check_command(str(path))
+    except ValueError as error:
+        return CheckResult("git hooks", ERROR, f"{name}: {error}; {fix}")
+    if not os.access(python, os.X_OK):
+        return CheckResult("git hooks", ERROR, f"{name}: the hook cannot start: interpreter {python} not found; {fix}")
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, cwd=toplevel, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return CheckResult("git hooks", ERROR, f"{name}: the hook cannot start: {error}; {fix}")
+    if completed.returncode != 0:
+        detail = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
+        return CheckResult("git hooks", ERROR, f"{name}: the hook cannot start with {python}: {detail}; {fix}")
+    return CheckResult("git hooks", OK, f"{name}: installed at {path}; {python} loads the guard")
 
 
 # Configuration files of hook managers that can run `cofee-hooks check-commit` themselves.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cofee_hooks import git
 from cofee_hooks.errors import UserError
-from cofee_hooks.guard.hook import HOOK_NAMES
+from cofee_hooks.guard.hook import HOOK_NAMES, SELF_CHECK
 
 MARKER = "# cofee-hooks: managed git hook"
 BACKUP_SUFFIX = ".cofee-hooks-backup"
@@ -109,6 +109,32 @@ def hook_script(name: str, python: str, import_paths: list[str], hook_file: str 
         ]
     lines.append(f"exec {run_guard}")
     return "\n".join(lines) + "\n"
+
+
+def self_check_command(path: str) -> tuple[str, list[str]]:
+    """Return the interpreter pinned in the installed hook at `path` and the command that checks it.
+
+    The command runs the hook's own launcher (same interpreter, flags and
+    import paths) with `--self-check`, which imports the guard and stops
+    before reading any repository. Raises ValueError when the script does
+    not have the shape `hook_script` writes.
+    """
+    text = _read(path)
+    if text is None:
+        raise ValueError(f"cannot read {path}")
+    python = launcher = None
+    for line in text.splitlines():
+        if line.startswith("python="):
+            python = shlex.split(line.partition("=")[2])[0]
+    # The launcher is a quoted multi-line argument, so the exec command runs to the end of the script.
+    _, found, command = text.rpartition("\nexec ")
+    if found:
+        words = shlex.split(command)
+        if "-c" in words[:-1]:
+            launcher = words[words.index("-c") + 1]
+    if not python or not launcher:
+        raise ValueError(f"{path} has no interpreter or launcher line")
+    return python, [python, "-I", "-S", "-c", launcher, SELF_CHECK]
 
 
 def is_managed(path: str) -> bool:

@@ -25,6 +25,9 @@ from cofee_hooks.guard.changes import range_changes, staged_changes
 from cofee_hooks.guard.policy import Change, Policy, Verdict, decide, display_path
 
 HOOK_NAMES = ("pre-commit", "pre-merge-commit", "pre-push")
+# `cofee-hooks doctor` passes this in place of a hook name: the installed
+# script then only proves that its interpreter and import paths load the guard.
+SELF_CHECK = "--self-check"
 CONFIG_PARTS = (".claude", "cofee-hooks.yaml")
 CONFIG_PATH = "/".join(CONFIG_PARTS)
 
@@ -167,6 +170,8 @@ def staged_revision_files(changes: Sequence[Change], prefixes: Sequence[str]) ->
 
 def main(argv: Sequence[str]) -> int:
     """Run one git hook and return its exit code (non-zero refuses the commit or push)."""
+    if argv and argv[0] == SELF_CHECK:
+        return _self_check()
     if not argv or argv[0] not in HOOK_NAMES:
         print(f"cofee-hooks: unknown git hook {argv[0] if argv else ''!r}; expected one of {', '.join(HOOK_NAMES)}", file=sys.stderr)
         return 2
@@ -182,6 +187,17 @@ def main(argv: Sequence[str]) -> int:
     except Exception as error:  # noqa: BLE001 - a guard fails closed, with one line
         print(f"cofee-hooks: internal error in the {argv[0]} hook: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+
+
+def _self_check() -> int:
+    # Importing this module already loaded the guard's own modules. PyYAML is
+    # needed only for commits that change the configuration, so try it too.
+    try:
+        import yaml  # noqa: F401
+    except ImportError as error:
+        print(f"cofee-hooks: {sys.executable} cannot import PyYAML ({error})", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _pre_commit(hook: str) -> int:
