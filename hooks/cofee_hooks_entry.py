@@ -145,7 +145,9 @@ def main():
             sys.stderr.write(
                 "cofee-hooks: the commit guard cannot run because the cofee_hooks package was not found by "
                 + sys.executable
-                + "; reinstall cofee-hooks (pip install cofee-hooks) and run cofee-hooks install --claude,"
+                + "; reinstall cofee-hooks into the environment of "
+                + sys.executable
+                + " and run cofee-hooks install --claude,"
                 + " or set COFEE_HOOKS_PYTHON. To stop using it, delete the cofee_hooks_entry.py entries"
                 + " from .claude/settings.json.\n"
             )

@@ -73,7 +73,8 @@ def test_missing_interpreter_blocks_git_call(tmp_path: Path, git_env) -> None:
     # the retry got the stdin that the failed first start left unread.
     assert result.returncode == 2, result.stderr
     assert "cofee_hooks package was not found" in result.stderr
-    assert "pip install cofee-hooks" in result.stderr
+    assert "reinstall cofee-hooks into the environment of " in result.stderr
+    assert "pip install" not in result.stderr
 
 
 def test_missing_interpreter_passes_other_call(tmp_path: Path, git_env) -> None:

@@ -36,8 +36,8 @@ _LAUNCHER = (
     "    from cofee_hooks.guard.hook import main\n"
     "except ImportError as error:\n"
     '    sys.stderr.write("cofee-hooks: cannot import the cofee_hooks package with " + sys.executable'
-    ' + " (" + str(error) + "); reinstall cofee-hooks (pip install cofee-hooks) and run'
-    ' cofee-hooks install --git, or delete " + {hook_file!r} + " to stop running the commit guard\\n")\n'
+    ' + " (" + str(error) + "); reinstall cofee-hooks into the environment of " + sys.executable'
+    ' + " and run cofee-hooks install --git, or delete " + {hook_file!r} + " to stop running the commit guard\\n")\n'
     "    sys.exit(1)\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
@@ -86,8 +86,8 @@ def hook_script(name: str, python: str, import_paths: list[str], hook_file: str 
         'case "$0" in */*) hook_dir=${0%/*} ;; *) hook_dir=. ;; esac',
         f"python={shlex.quote(python)}",
         'if [ ! -x "$python" ]; then',
-        f'    echo "cofee-hooks: interpreter $python not found ({name} refused); reinstall cofee-hooks'
-        f' (pip install cofee-hooks) and run cofee-hooks install --git, or delete $hook_dir/{name}" >&2',
+        f'    echo "cofee-hooks: interpreter $python not found ({name} refused); reinstall cofee-hooks into the'
+        f' environment of $python and run cofee-hooks install --git, or delete $hook_dir/{name}" >&2',
         "    exit 1",
         "fi",
     ]
