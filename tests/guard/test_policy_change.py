@@ -90,3 +90,44 @@ def test_agent_hook_judges_by_old(guarded: Repo) -> None:
 
     assert answer is not None
     assert "src/new.py" in answer["hookSpecificOutput"]["permissionDecisionReason"]
+
+
+NOTE_ON_HEAD = (
+    "This commit changes .claude/cofee-hooks.yaml, so it is judged by the policy in HEAD; "
+    "commit the policy change on its own first."
+)
+
+
+def test_git_hook_refusal_names_head_policy(guarded: Repo) -> None:
+    guarded.write(".claude/cofee-hooks.yaml", WIDER)
+    guarded.write("src/new.py")
+    guarded.git("add", "-A")
+
+    refused = guarded.git("commit", "-q", "-m", "widen and add", check=False)
+
+    assert refused.returncode == 1
+    assert NOTE_ON_HEAD in refused.stderr
+
+
+def test_agent_hook_refusal_names_head_policy(guarded: Repo) -> None:
+    guarded.write(".claude/cofee-hooks.yaml", WIDER)
+    guarded.write("src/new.py")
+    guarded.git("add", "-A")
+    event = HookEvent(
+        {"hook_event_name": "PreToolUse", "tool_name": "Bash", "cwd": str(guarded.path), "tool_input": {"command": "git commit -m x"}}
+    )
+
+    answer = handle_bash(event, load_fast(str(guarded.path)), _Log())
+
+    assert answer is not None
+    assert NOTE_ON_HEAD in answer["hookSpecificOutput"]["permissionDecisionReason"]
+
+
+def test_refusal_without_policy_change_has_no_note(guarded: Repo) -> None:
+    guarded.write("src/new.py")
+    guarded.git("add", "-A")
+
+    refused = guarded.git("commit", "-q", "-m", "add code", check=False)
+
+    assert refused.returncode == 1
+    assert "judged by the policy in HEAD" not in refused.stderr

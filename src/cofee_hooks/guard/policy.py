@@ -159,7 +159,7 @@ class Offense:
 class Verdict:
     """The decision on a set of changes: allowed or not, and every offending path."""
 
-    __slots__ = ("enabled", "offenses", "checked", "allow", "deny")
+    __slots__ = ("enabled", "offenses", "checked", "allow", "deny", "policy_source")
 
     def __init__(
         self,
@@ -168,12 +168,15 @@ class Verdict:
         checked: int = 0,
         allow: tuple[str, ...] = (),
         deny: tuple[str, ...] = (),
+        policy_source: str | None = None,
     ) -> None:
         self.enabled = enabled
         self.offenses = offenses
         self.checked = checked
         self.allow = allow
         self.deny = deny
+        # Where the policy came from: a file path, or HEAD:<path> for the committed one.
+        self.policy_source = policy_source
 
     def __repr__(self) -> str:
         return f"Verdict(enabled={self.enabled!r}, offenses={self.offenses!r}, checked={self.checked!r})"
@@ -213,6 +216,11 @@ class Verdict:
         lines.append("Allowed here: " + (", ".join(self.allow) or "nothing"))
         if self.deny:
             lines.append("Denied even when allowed: " + ", ".join(self.deny))
+        if self.policy_source and self.policy_source.startswith("HEAD:"):
+            lines.append(
+                f"This {subject} changes {CONFIG_FILE}, so it is judged by the policy in HEAD; "
+                "commit the policy change on its own first."
+            )
         lines.extend(_fix_lines(subject, self.offenses, how))
         return "\n".join(lines)
 
@@ -233,7 +241,7 @@ def decide(policy: Policy, changes: Iterable[Change]) -> Verdict:
     for change in changes:
         checked += 1
         offenses.extend(_judge_change(change, allow, deny))
-    return Verdict(True, tuple(offenses), checked, policy.allow, policy.deny)
+    return Verdict(True, tuple(offenses), checked, policy.allow, policy.deny, policy.source)
 
 
 def path_problem(path: str, allow: PatternList, deny: PatternList, is_folder: bool = False) -> tuple[str, str | None] | None:
