@@ -168,3 +168,14 @@ def test_init_with_git_hooks_only_names_claude(tmp_path: Path, git_env):
 
     assert "cofee-hooks install --claude" in result.stdout
     assert "the git hooks are installed already" in result.stdout
+
+
+def test_init_passes_context_check(tmp_path: Path, git_env):
+    target = tmp_path / "workspace"
+    run_cli("init", str(target), env=git_env)
+
+    result = run_cli("context", "check", cwd=target, env=git_env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning" not in result.stdout + result.stderr
+    assert "context configuration OK" in result.stdout
