@@ -161,3 +161,29 @@ def test_every_invalid_key_is_named_on_one_line():
     assert message.startswith("x.yaml: context.budget: must be between 200 and 9900, got 20000")
     assert message.endswith("(and 2 more invalid: memory.folder, memory.main_agent)")
     assert "\n" not in message
+
+
+def test_path_settings_help_names_project_root():
+    from cofee_hooks.config.schema import SCHEMA
+
+    settings = [
+        ("migrations", "project_dir"),
+        ("migrations", "cache_dir"),
+        ("context", "rule_dirs"),
+        ("memory", "folder"),
+        ("hooks", "log_file"),
+    ]
+    for section, key in settings:
+        help_text = SCHEMA.fields[section].fields[key].help
+        assert "relative to the project root: the folder holding .claude/, or the config file's folder" in help_text, key
+
+
+def test_config_outside_claude_folder_resolves_against_its_folder(tmp_path: Path):
+    config_file = tmp_path / "ci" / "cofee-hooks.yaml"
+    config_file.parent.mkdir()
+    config_file.write_text("migrations:\n  project_dir: backend\n", encoding="utf-8")
+
+    loaded = load_config(config_file=config_file, start=tmp_path)
+
+    assert loaded.root == config_file.parent.resolve()
+    assert loaded.resolve(loaded.section("migrations")["project_dir"]) == (tmp_path / "ci" / "backend").resolve()

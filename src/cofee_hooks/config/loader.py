@@ -15,8 +15,9 @@ from cofee_hooks.errors import ConfigError
 class LoadedConfig:
     """Validated settings, the file they came from (None for defaults) and the project root.
 
-    `root` is the folder that contains `.claude/`, and relative paths in the settings
-    are resolved against it.
+    `root` is the folder that contains `.claude/` (or the config file's own folder
+    when the file is not in a `.claude/` folder), and relative paths in the
+    settings are resolved against it.
     """
 
     values: dict[str, Any]

@@ -71,13 +71,16 @@ LIBRARY = Section(
     }
 )
 
+# How every relative path setting is resolved (config.loader.root_of).
+_RELATIVE = "relative to the project root: the folder holding .claude/, or the config file's folder"
+
 SCHEMA = Section(
     {
         "migrations": Section(
             {
                 "enabled": Scalar("bool", True, "lint migrations in this repository"),
                 "project_dir": Scalar(
-                    "str", None, "folder holding alembic.ini, relative to the repository", nullable=True
+                    "str", None, f"folder holding alembic.ini, {_RELATIVE}", nullable=True
                 ),
                 "alembic_ini": Scalar("str", "alembic.ini", "name of the Alembic configuration file"),
                 "versions_dirs": Scalar(
@@ -112,7 +115,7 @@ SCHEMA = Section(
                     "severity override per rule group (locking, backward-compat, style, alembic)",
                 ),
                 "cache": Scalar("bool", True, "cache rendering and squawk results"),
-                "cache_dir": Scalar("str", ".cofee-hooks-cache", "cache folder, relative to the repository"),
+                "cache_dir": Scalar("str", ".cofee-hooks-cache", f"cache folder, {_RELATIVE}"),
                 "render_timeout": Scalar("int", 120, "seconds allowed to render one revision", minimum=1),
             },
             "Alembic migration lint",
@@ -144,7 +147,7 @@ SCHEMA = Section(
                 "rule_dirs": Scalar(
                     "str_list",
                     [".claude/rules", ".claude/agent-rules"],
-                    "folders of rule files, relative to the project",
+                    f"folders of rule files, {_RELATIVE}",
                 ),
                 # Claude Code 2.1.332 shows hook output over 10,000 characters only as a preview.
                 "budget": Scalar("int", 9500, "maximum characters injected at once", minimum=200, maximum=9900),
@@ -155,7 +158,7 @@ SCHEMA = Section(
             {
                 "enabled": Scalar("bool", True, "save memory sections of agents"),
                 "folder": Scalar(
-                    "project_path", ".claude/agents-memory", "memory folder, relative to the project"
+                    "project_path", ".claude/agents-memory", f"memory folder, {_RELATIVE}"
                 ),
                 "main_agent": Scalar("name", "main", "folder name for the main session"),
                 "ask_when_missing": Scalar(
@@ -168,7 +171,7 @@ SCHEMA = Section(
         ),
         "hooks": Section(
             {
-                "log_file": Scalar("str", ".claude/logs/cofee-hooks.log", "hook log, relative to the project"),
+                "log_file": Scalar("str", ".claude/logs/cofee-hooks.log", f"hook log, {_RELATIVE}"),
                 "log_max_bytes": Scalar("int", 1_000_000, "size at which the log is rotated", minimum=10_000),
                 "lint_feedback": Scalar("bool", True, "lint revisions that agents write"),
                 "deadline_seconds": Scalar("int", 20, "time a hook may take before it gives up", minimum=1),
