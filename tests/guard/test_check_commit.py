@@ -180,3 +180,14 @@ def test_install_and_uninstall_commands(repo: Repo) -> None:
     assert all("already installed" in line for line in again.stdout.splitlines())
     removed = run_cli("uninstall", "--git", str(repo.path))
     assert removed.stdout.splitlines() == ["pre-commit: removed", "pre-merge-commit: removed", "pre-push: removed"]
+
+
+def test_outside_repository_one_line(tmp_path: Path, git_env: dict) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    env = {**git_env, "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+
+    result = run_cli("check-commit", cwd=folder, env=env)
+
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"cofee-hooks: {folder} is not inside a git repository"

@@ -10,7 +10,7 @@ import click
 
 from cofee_hooks import git
 from cofee_hooks.cli.options import config_option
-from cofee_hooks.errors import EXIT_FINDINGS, UserError
+from cofee_hooks.errors import EXIT_FINDINGS, EXIT_TOOL_FAILURE, UserError
 
 
 @click.command("check-commit")
@@ -38,7 +38,7 @@ def check_commit(revision_range: str | None, output_format: str, config_file: Pa
     """
     from cofee_hooks.guard.hook import commit_subject, range_verdicts, staged_verdict
 
-    toplevel = git.show_toplevel(os.getcwd())
+    toplevel = _toplevel(os.getcwd())
     policy, source = _load_policy(toplevel, config_file)
     if not policy.enabled:
         reason = (
@@ -67,6 +67,13 @@ def check_commit(revision_range: str | None, output_format: str, config_file: Pa
         _echo_text(results, revision_range, commit_subject)
     if refused:
         raise SystemExit(EXIT_FINDINGS)
+
+
+def _toplevel(directory: str) -> str:
+    completed = git.run(["rev-parse", "--show-toplevel"], directory, check=False)
+    if completed.returncode != 0 and b"not a git repository" in completed.stderr:
+        raise UserError(f"{directory} is not inside a git repository", EXIT_TOOL_FAILURE)
+    return git.show_toplevel(directory)
 
 
 def _load_policy(toplevel: str, config_file: Path | None):
