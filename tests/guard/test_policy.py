@@ -134,7 +134,11 @@ def test_message_cap_counts_rest() -> None:
 def test_message_for_existing_commit_says_rewrite() -> None:
     message = decide(DEFAULT, [Change("A", "src/app.py")]).message("commit 1234567 (Add app)")
     assert "commit 1234567 (Add app) refused" in message
-    assert "git rebase -i" in message
+    assert "git rebase -i 1234567^" in message
+    assert "mark 1234567 'edit'" in message
+    assert "git rm --cached -- PATH" in message
+    assert "git commit --amend" in message
+    assert "git rebase --continue" in message
 
 
 def test_allowed_message_is_empty() -> None:

@@ -341,8 +341,11 @@ def _fix_lines(subject: str, offenses: tuple[Offense, ...] = (), how: str | None
     policy_change = f"or change commit_guard.allow / commit_guard.deny in {CONFIG_FILE}."
     if subject.startswith("commit ") and subject != "commit":
         # A commit that already exists: the fix is to rewrite it, not to unstage.
+        commit = subject.split()[1]
         return [
-            "To fix: rewrite the commit without these paths (git rebase -i, then git rm --cached -- PATH),",
+            f"To fix: rewrite the commit without these paths: run git rebase -i {commit}^ (--root for a first commit),",
+            f"mark {commit} 'edit', then for each path run git rm --cached -- PATH, then git commit --amend",
+            "and git rebase --continue;",
             policy_change,
         ]
     removals = [offense for offense in offenses if offense.status == "D" or offense.role.startswith("source of a rename")]
