@@ -189,7 +189,7 @@ def test_hook_refuses_revision_with_findings(tmp_path: Path, git_env: dict) -> N
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "require-concurrent-index-creation" in refused.stdout + refused.stderr
     assert "commit refused: migration lint found problems at or above migrations.fail_on" in refused.stderr
-    assert relative in refused.stderr
+    assert f"fail_on in the staged revisions:\n  {relative}\n" in refused.stderr
     assert repo.head() == head
 
     repo.git("restore", "--staged", relative)

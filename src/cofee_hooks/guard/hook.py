@@ -240,9 +240,9 @@ def _lint_staged_revisions(config: FastConfig, changes: Sequence[Change], toplev
     if completed.returncode == 0:
         return 0
     outcome = _LINT_OUTCOMES.get(completed.returncode, f"migration lint failed with exit code {completed.returncode}")
-    listed = ", ".join(display_path(path) for path in revisions)
+    listed = "".join(f"  {display_path(path)}\n" for path in revisions)
     print(
-        f"cofee-hooks: commit refused: {outcome}: {listed}. "
+        f"cofee-hooks: commit refused: {outcome}:\n{listed}"
         "Fix the revisions (cofee-hooks explain RULE describes each rule) or change migrations in "
         ".claude/cofee-hooks.yaml.",
         file=sys.stderr,
