@@ -68,7 +68,7 @@ def _count_files(root: str, folders: list[str]) -> int:
 
 @context.command("show")
 @config_option
-@click.option("--agent", default="", help="Subagent type to preview, as in the Agent tool's subagent_type.")
+@click.option("--agent", default="", metavar="NAME", help="Subagent type to preview, as in the Agent tool's subagent_type.")
 @click.argument("task", nargs=-1, required=True)
 def show(config_file: Path | None, agent: str, task: tuple[str, ...]) -> None:
     """Print the block a subagent dispatch with TASK as its prompt would get.

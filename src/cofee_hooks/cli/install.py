@@ -39,7 +39,10 @@ def _targets(git: bool, claude: bool) -> tuple[bool, bool]:
 @click.option("--claude", "claude_hooks", is_flag=True, help="Merge the Claude Code hooks into .claude/settings.json.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def install(git_hooks: bool, claude_hooks: bool, directory: Path | None) -> None:
-    """Install hooks into the repository or project at DIRECTORY (default: here)."""
+    """Install hooks into the repository or project at DIRECTORY (default: here).
+
+    With neither --git nor --claude, both kinds of hooks are installed.
+    """
     directory = (directory or Path.cwd()).resolve()
     do_git, do_claude = _targets(git_hooks, claude_hooks)
     # Check both targets before changing either, so an error leaves nothing half done.

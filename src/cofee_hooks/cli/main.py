@@ -27,13 +27,13 @@ from cofee_hooks.errors import EXIT_TOOL_FAILURE, UserError
 
 # command name -> (module, attribute, one-line help shown in `--help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "lint-migration": ("cofee_hooks.cli.lint_migration", "lint_migration", "Lint the newest Alembic revision."),
+    "lint-migration": ("cofee_hooks.cli.lint_migration", "lint_migration", "Lint Alembic revisions: heads, all, staged or since REF."),
     "explain": ("cofee_hooks.cli.explain", "explain", "Explain a lint rule, with examples."),
-    "check-commit": ("cofee_hooks.cli.check_commit", "check_commit", "Check staged paths against the commit policy."),
-    "install": ("cofee_hooks.cli.install", "install", "Install git and Claude Code hooks."),
+    "check-commit": ("cofee_hooks.cli.check_commit", "check_commit", "Check staged paths or a commit range against the policy."),
+    "install": ("cofee_hooks.cli.install", "install", "Install the git hooks, Claude Code hooks, or both (default)."),
     "uninstall": ("cofee_hooks.cli.install", "uninstall", "Remove the hooks that install added."),
     "doctor": ("cofee_hooks.cli.doctor", "doctor", "Report what is installed and whether it works."),
-    "context": ("cofee_hooks.cli.context", "context", "Check the Context7 registry and rule files."),
+    "context": ("cofee_hooks.cli.context", "context", "Check the Context7 registry; show what a dispatch gets."),
     "memory": ("cofee_hooks.cli.memory", "memory", "List, show and prune agent memory."),
     "init": ("cofee_hooks.cli.init", "init", "Lay down the team workspace configuration."),
 }
