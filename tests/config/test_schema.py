@@ -29,7 +29,9 @@ def test_defaults_fill_every_section():
 @pytest.mark.parametrize(
     ("document", "expected"),
     [
-        ({"migrationz": {}}, "x.yaml: migrationz: unknown key; allowed here: migrations,"),
+        ({"migrationz": {}}, "x.yaml: migrationz: unknown key; did you mean migrations? allowed here: migrations,"),
+        ({"migrations": {"failon": "error"}}, "migrations.failon: unknown key; did you mean fail_on? allowed here:"),
+        ({"memory": {"xyz": 1}}, "memory.xyz: unknown key; allowed here: enabled,"),
         ({"migrations": {"fail_on": "sometimes"}}, "migrations.fail_on: invalid value 'sometimes'; allowed: error, warning, never"),
         ({"migrations": {"render_timeout": "soon"}}, "migrations.render_timeout: expected an integer, got 'soon'"),
         ({"memory": {"enabled": "yes"}}, "memory.enabled: expected true or false, got 'yes'"),

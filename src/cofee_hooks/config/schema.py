@@ -243,7 +243,12 @@ def _validate_section(spec: Section, value: Any, source: str, key: str) -> dict[
     unknown = sorted(str(name) for name in value if name not in spec.fields)
     if unknown:
         allowed = ", ".join(spec.fields)
-        _fail(source, _join(key, unknown[0]), f"unknown key; allowed here: {allowed}")
+        # difflib only on this error path: hooks validate on every start.
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], list(spec.fields), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        _fail(source, _join(key, unknown[0]), f"unknown key; {hint}allowed here: {allowed}")
     result = {}
     for name, child in spec.fields.items():
         child_key = _join(key, name)
