@@ -179,3 +179,15 @@ def test_init_passes_context_check(tmp_path: Path, git_env):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in result.stdout + result.stderr
     assert "context configuration OK" in result.stdout
+
+
+def test_init_doctor_shows_what_template_promises(tmp_path: Path, git_env):
+    target = tmp_path / "workspace"
+    run_cli("init", str(target), env=git_env)
+    comment = (target / ".claude/cofee-hooks.yaml").read_text(encoding="utf-8")
+
+    result = run_cli("doctor", str(target), env=git_env)
+
+    assert "`cofee-hooks doctor` validates this file and shows whether the\n# commit guard is on" in comment
+    assert "cofee-hooks.yaml is valid" in result.stdout
+    assert "on for this repository; allowed: *.md, docs/" in result.stdout
