@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,8 +99,3 @@ def read_yaml(path: Path) -> Any:
 
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
-
-
-def project_root_from_env() -> Path:
-    """Return `$CLAUDE_PROJECT_DIR` when Claude Code set it, else the working directory."""
-    return Path(os.environ.get("CLAUDE_PROJECT_DIR") or os.getcwd())
