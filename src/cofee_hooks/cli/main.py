@@ -90,7 +90,7 @@ def _run(argv: list[str] | None) -> None:
         click.echo("cofee-hooks: aborted", err=True)
         sys.exit(130)
     except _NO_ARGS_IS_HELP as error:
-        # A group run without a command: its help is the useful answer.
+        # A group run without a command shows its help, which lists the subcommands.
         error.show()
         sys.exit(error.exit_code)
     except click.UsageError as error:

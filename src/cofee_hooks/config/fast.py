@@ -1,8 +1,8 @@
 """Configuration for hooks, served from a cached copy so the hot path skips PyYAML.
 
 The copy lives in the cache folder next to the configuration and records the
-YAML file's size and modification time; it is rebuilt (with PyYAML, once)
-whenever those change. A missing or corrupt copy is rebuilt, never an error.
+YAML file's size and modification time. Whenever those change, the copy is
+rebuilt once with PyYAML. A missing or corrupt copy is rebuilt, never an error.
 
 The copy is written with `marshal`, which is built into the interpreter:
 importing `json` pulls in `re` and `enum`, which cost a git hook more than
@@ -78,8 +78,8 @@ def load_fast(start: str) -> FastConfig:
 
 
 def _read_cache(cache_file: str, config_file: str, stamp: list[int]) -> dict[str, Any] | None:
-    # NOTE: marshal is not hardened against crafted input; the copy is only
-    # ever written by this module, into a folder that git ignores.
+    # NOTE: marshal is not hardened against crafted input. The copy is only
+    # written by this module, into a folder that git ignores.
     try:
         with open(cache_file, "rb") as handle:
             data = marshal.loads(handle.read())
