@@ -42,28 +42,25 @@ _REINJECT_NOTES = {
 
 def handle_agent_dispatch(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
     """Append the block to a subagent prompt and return a full copy of the tool input."""
-    try:
-        return _agent_dispatch(event, config, log)
-    except Exception as error:  # noqa: BLE001 - an advisory hook must never break a dispatch
-        log.error(f"context injection at subagent dispatch failed: {type(error).__name__}: {error}")
-        return None
+    return _advisory(_agent_dispatch, "at subagent dispatch", event, config, log)
 
 
 def handle_user_prompt(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
     """Add the IDs and scoped rules a user prompt calls for, unless this session already has them."""
-    try:
-        return _user_prompt(event, config, log)
-    except Exception as error:  # noqa: BLE001 - an advisory hook must never block a prompt
-        log.error(f"context injection for a user prompt failed: {type(error).__name__}: {error}")
-        return None
+    return _advisory(_user_prompt, "for a user prompt", event, config, log)
 
 
 def handle_session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
     """After compaction or resume, send again what the session had been given; after /clear, forget it."""
+    return _advisory(_session_start, "at session start", event, config, log)
+
+
+def _advisory(work: Any, where: str, event: protocol.HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
+    """Run one hook's `work`; log a failure and return None, so the prompt, dispatch or session goes on."""
     try:
-        return _session_start(event, config, log)
-    except Exception as error:  # noqa: BLE001 - an advisory hook must never block a session
-        log.error(f"context injection at session start failed: {type(error).__name__}: {error}")
+        return work(event, config, log)
+    except Exception as error:  # noqa: BLE001 - an advisory hook must never block its event
+        log.error(f"context injection {where} failed: {type(error).__name__}: {error}")
         return None
 
 
