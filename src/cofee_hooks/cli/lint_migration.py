@@ -106,9 +106,8 @@ def lint_migration(
     if not files_mode and len(paths) > 1:
         raise click.UsageError("give one PROJECT_DIR, or use --files to lint several revision files")
     project_dir = paths[0] if paths and not files_mode else None
-    # A cold run (--no-cache) starts rendering before the settings load, so the
-    # worker's Alembic import overlaps them; with the cache on, a run where
-    # nothing changed must not import Alembic at all.
+    # A cold run (--no-cache) starts rendering before the settings load, so the worker's
+    # Alembic import overlaps them. With the cache on, an unchanged run never imports Alembic.
     selects_files = files_mode or staged or since_ref is not None
     early = no_cache and not (selects_files or use_env or python)
     worker = (cli_early.take(project_dir) or start_worker_early(project_dir)) if early else None
@@ -118,9 +117,12 @@ def lint_migration(
         config = load(config_file)
         settings = config.section("migrations")
         _check_overrides(settings, str(config.source or "configuration"))
-        root = config.root if config.source is not None else _default_root(paths[0] if paths else None)
+        if config.source is not None:
+            root = config.root
+        else:
+            root = _default_root(paths[0] if paths else None)
         if not settings.get("enabled", True):
-            # The command was asked for explicitly, so it still lints; say why the hooks stay quiet.
+            # The command was run directly, so it still lints and tells why the hooks stay quiet.
             click.echo(
                 f"cofee-hooks: note: migrations.enabled is false in {config.source}, so the git pre-commit "
                 "and Claude Code hooks skip migration lint. This command lints because it was run directly.",
