@@ -12,8 +12,8 @@ times, in the same run, as separate processes:
   pipeline once for each of those 20 revisions. Target: at most 0.2.
 
 The project comes from `generate(root, count) -> ids` in
-`bench/lint_migration.py`, the core benchmark, when that script is present;
-otherwise this script writes its own. Prints medians and ratios; exits 1 when a target is missed.
+`bench/lint_migration.py`, the core benchmark. Prints medians and ratios and
+exits 1 when a target is missed.
 
 Usage: python bench/lint_cache.py [--revisions N] [--runs N] [--changed N]
 """
@@ -21,7 +21,6 @@ Usage: python bench/lint_cache.py [--revisions N] [--runs N] [--changed N]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import statistics
@@ -31,108 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# Running this file as a script puts bench/ on sys.path, so the core benchmark imports directly.
+from lint_migration import generate
+
 WARM_TARGET = 0.25
 SINCE_TARGET = 0.2
-
-ENV_PY = '''\
-from alembic import context
-
-config = context.config
-
-
-def run_migrations_offline():
-    context.configure(url="postgresql://", literal_binds=True, transaction_per_migration=True)
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-run_migrations_offline()
-'''
-
-ALEMBIC_INI = """\
-[alembic]
-script_location = %(here)s/migrations
-"""
-
-REVISION = '''\
-"""step {index}
-
-Revision ID: {revision}
-Revises: {down_text}
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = {revision!r}
-down_revision = {down!r}
-branch_labels = None
-depends_on = None
-
-
-def upgrade():
-{body}
-
-
-def downgrade():
-    raise NotImplementedError("forward only")
-'''
-
-
-def revision_id(index: int) -> str:
-    return f"{index:04d}{'abcdef'[index % 6] * 8}"
-
-
-def revision_body(index: int) -> str:
-    table = f"t{index // 5}"
-    step = index % 5
-    if step == 0:
-        return (
-            f"    op.create_table({table!r}, sa.Column('id', sa.BigInteger(), primary_key=True), "
-            "sa.Column('name', sa.Text(), nullable=True))"
-        )
-    if step == 1:
-        return f"    op.add_column({table!r}, sa.Column('c{index}', sa.Text(), nullable=True))"
-    if step == 2:
-        return (
-            "    with op.get_context().autocommit_block():\n"
-            f"        op.create_index('ix_{table}_name', {table!r}, ['name'], postgresql_concurrently=True)"
-        )
-    if step == 3:
-        return f"    op.alter_column({table!r}, 'c{index - 2}', type_=sa.String(200))"
-    return f"    op.execute(\"UPDATE {table} SET name = 'x' WHERE name IS NULL\")"
-
-
-def own_generator(root: Path, count: int) -> list[str]:
-    (root / "alembic.ini").write_text(ALEMBIC_INI, encoding="utf-8")
-    versions = root / "migrations" / "versions"
-    versions.mkdir(parents=True)
-    (root / "migrations" / "env.py").write_text(ENV_PY, encoding="utf-8")
-    for index in range(count):
-        down = revision_id(index - 1) if index else None
-        text = REVISION.format(
-            index=index, revision=revision_id(index), down=down, down_text=down or "", body=revision_body(index)
-        )
-        (versions / f"{revision_id(index)}_step.py").write_text(text, encoding="utf-8")
-    return [revision_id(index) for index in range(count)]
-
-
-def generate(root: Path, count: int) -> tuple[str, list[str]]:
-    """Build the project with the core benchmark's generator when there is one.
-
-    Returns the generator's script and the revision ids, oldest first.
-    """
-    shared = REPO_ROOT / "bench" / "lint_migration.py"
-    if shared.is_file():
-        spec = importlib.util.spec_from_file_location("_bench_lint_migration", shared)
-        module = importlib.util.module_from_spec(spec)
-        assert spec.loader is not None
-        spec.loader.exec_module(module)
-        generator = getattr(module, "generate", None)
-        if callable(generator):
-            return "bench/lint_migration.py", list(generator(root, count))
-    return "bench/lint_cache.py", own_generator(root, count)
-
 
 def git(root: Path, *args: str) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
@@ -170,7 +72,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="cofee-bench-") as folder:
         root = Path(folder)
-        source, ids = generate(root, options.revisions)
+        ids = generate(root, options.revisions)
         git(root, "init", "-q")
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "project")
@@ -192,7 +94,7 @@ def main() -> int:
 
     warm_ratio = warm / hand
     since_ratio = since / hand_each
-    print(f"project: {options.revisions} revisions, generator {source}")
+    print(f"project: {options.revisions} revisions, generator bench/lint_migration.py")
     print(f"hand pipeline, newest revision (median of {options.runs}): {hand:.3f} s")
     print(f"lint-migration, warm cache (median of {options.runs}): {warm:.3f} s  ratio {warm_ratio:.2f} (target <= {WARM_TARGET})")
     print(f"hand pipeline x {len(changed)} revisions: {hand_each:.3f} s")
