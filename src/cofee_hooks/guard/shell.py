@@ -367,15 +367,7 @@ class _Lexer:
                 parts.append(value)
                 exact = exact and inner_exact
                 quoted = True
-            elif char == "$" and text.startswith("$(", self.position) and not text.startswith("$((", self.position):
-                self.inner_scripts.append(self._substitution())
-                exact = False
-            elif char == "`":
-                self.inner_scripts.append(self._backticks())
-                exact = False
-            elif char == "$":
-                name, self.position = _variable(text, self.position)
-                parts.append("\0" + name + "\0")
+            elif self._expansion(parts):
                 exact = False
             else:
                 parts.append(char)
@@ -392,21 +384,32 @@ class _Lexer:
             if char == "\\" and self.position + 1 < len(text) and text[self.position + 1] in '$`"\\\n':
                 parts.append(text[self.position + 1])
                 self.position += 2
-            elif char == "$" and text.startswith("$(", self.position) and not text.startswith("$((", self.position):
-                self.inner_scripts.append(self._substitution())
-                exact = False
-            elif char == "`":
-                self.inner_scripts.append(self._backticks())
-                exact = False
-            elif char == "$":
-                name, self.position = _variable(text, self.position)
-                parts.append("\0" + name + "\0")
+            elif self._expansion(parts):
                 exact = False
             else:
                 parts.append(char)
                 self.position += 1
         self.position += 1
         return "".join(parts), exact
+
+    def _expansion(self, parts: list[str]) -> bool:
+        """Read a `$(...)`, backtick or `$VAR` at the position; False if none starts here.
+
+        Both unquoted words and double quotes expand these the same way. A
+        variable stays in the word as a NUL-wrapped name, never as a value.
+        """
+        text = self.text
+        char = text[self.position]
+        if text.startswith("$(", self.position) and not text.startswith("$((", self.position):
+            self.inner_scripts.append(self._substitution())
+        elif char == "`":
+            self.inner_scripts.append(self._backticks())
+        elif char == "$":
+            name, self.position = _variable(text, self.position)
+            parts.append("\0" + name + "\0")
+        else:
+            return False
+        return True
 
     def _substitution(self) -> str:
         text = self.text
