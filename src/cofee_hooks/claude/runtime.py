@@ -1,4 +1,4 @@
-"""The Claude Code hook runtime: one payload in, one answer (or nothing) out.
+"""The Claude Code hook runtime: one payload in, one hook output (or nothing) out.
 
 Claude Code starts the entry script for every hook event this package
 handles; the script passes stdin to `run()`, which routes on
@@ -24,7 +24,7 @@ non-zero exit as success, so a crash must be turned into a decision here):
 
 A handler module that does not exist (an optional part not installed) is a
 no-op for its advisory event. Tracebacks go to the log file, never to
-stdout, and to stderr only when `COFEE_HOOKS_DEBUG=1` asks for the log there.
+stdout, and to stderr only when `COFEE_HOOKS_DEBUG=1` sends the log there.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ if TYPE_CHECKING:
 MAX_PAYLOAD_BYTES = 5 * 1024 * 1024
 
 # Seconds the whole hook may run before it gives up. Claude Code's default
-# hook timeout is 60 s; SessionEnd entries are installed with 10 s, so its
-# cap stays below that. The configured `hooks.deadline_seconds` may lower
-# these, never raise them.
+# hook timeout is 60 s and SessionEnd entries are installed with 10 s, so the caps stay below those.
+# The configured `hooks.deadline_seconds` replaces the default, clamped to 0.5 s..the event's cap.
 _DEFAULT_DEADLINE = 20.0
 _DEADLINE_CAPS = {"SessionEnd": 8.0}
 _MAX_DEADLINE = 50.0
@@ -93,7 +92,7 @@ def run(
     stderr: TextIO | None = None,
     environ: dict[str, str] | None = None,
 ) -> int:
-    """Handle one payload: write the answer to `stdout` and return the exit code.
+    """Handle one payload: write the hook output to `stdout` and return the exit code.
 
     Never raises; every failure is decided by the policy in the module docstring.
     """
@@ -189,11 +188,8 @@ def loads(text: str) -> Any:
     except StopIteration as error:
         raise ValueError(f"expecting a JSON value at character {error.value}") from None
     except SystemError:
-        # The C scanner reports most syntax errors by raising
-        # json.decoder.JSONDecodeError, which it finds only when json.decoder
-        # is already imported (CPython 3.11); otherwise it fails with
-        # SystemError. Only invalid input gets here, so the slow parser
-        # costs nothing on valid payloads and gives the real error.
+        # Without json.decoder imported, the C scanner raises SystemError for most syntax errors
+        # (CPython 3.11). Only invalid input gets here, so the json package parses it for the real error.
         import json
 
         return json.loads(text)
@@ -270,14 +266,14 @@ def _dispatch(
             if is_guard:
                 return _fail_guard(stderr, log, "the commit guard module could not be imported")
             return 0
-        answer = handler(event, config, log)
-        text = encode_answer(answer) if isinstance(answer, dict) else ""
-        if answer is not None and not isinstance(answer, dict):
-            log.error(f"handler {route[1]} returned {type(answer).__name__}, not a dict; ignored")
+        output = handler(event, config, log)
+        text = encode_answer(output) if isinstance(output, dict) else ""
+        if output is not None and not isinstance(output, dict):
+            log.error(f"handler {route[1]} returned {type(output).__name__}, not a dict; ignored")
     except DeadlineExceeded:
         if is_guard:
             return _fail_guard(stderr, log, "the commit guard ran out of time")
-        log.error("deadline exceeded; no answer given")
+        log.error("deadline exceeded; no hook output written")
         return 0
     except Exception as error:  # noqa: BLE001 - turned into the event's failure policy
         _log_traceback(log, error)
@@ -292,7 +288,7 @@ def _dispatch(
             stdout.write(text + "\n")
             stdout.flush()
         except (OSError, ValueError) as error:
-            log.error(f"cannot write the answer: {error}")
+            log.error(f"cannot write the hook output: {error}")
     return 0
 
 
