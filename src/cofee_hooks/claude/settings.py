@@ -6,10 +6,9 @@
   be committed: it contains no machine-specific path);
 - merges one matcher group per event into `.claude/settings.json`, each
   running `"${COFEE_HOOKS_PYTHON:-python3}" -S
-  "$CLAUDE_PROJECT_DIR/.claude/hooks/cofee_hooks_entry.py"`. An entry is
-  recognised as this package's by the script name `cofee_hooks_entry.py` in
-  its command (the tag); everything else in the file is kept in place and in
-  order;
+  "$CLAUDE_PROJECT_DIR/.claude/hooks/cofee_hooks_entry.py"`. The script
+  name `cofee_hooks_entry.py` in a command (the tag) marks an entry as this
+  package's. Everything else in the file is kept in place and in order;
 - writes this machine's interpreter (`COFEE_HOOKS_PYTHON`) and the folders
   that hold the package (`COFEE_HOOKS_PATH`) under `env` in
   `.claude/settings.local.json`, which is not committed (added to
@@ -59,7 +58,7 @@ GUARD_FALLBACK = (
 
 # (event, matcher or None, argument for the entry script, timeout in seconds).
 # Narrow matchers keep the client from starting a process for other tools.
-# SessionEnd gets 1.5 s from Claude Code unless its entry asks for more.
+# SessionEnd gets 1.5 s from Claude Code unless its entry sets a longer timeout.
 HOOK_ENTRIES: tuple[tuple[str, str | None, str, int], ...] = (
     ("PreToolUse", "Bash", "bash", 30),
     ("PreToolUse", "Agent|Task", "", 30),
@@ -196,14 +195,14 @@ def merge_entries(settings: dict[str, Any] | None) -> dict[str, Any]:
         groups = hooks.setdefault(event, [])
         if not isinstance(groups, list):
             raise UserError(f".claude/settings.json: hooks.{event} must be a list; nothing was changed, fix it and run install again")
-        wanted = _group(matcher, argument, timeout)
+        expected = _group(matcher, argument, timeout)
         positions = [index for index, group in enumerate(groups) if _is_our_group(group, matcher)]
         if positions:
-            groups[positions[0]] = wanted
+            groups[positions[0]] = expected
             for index in reversed(positions[1:]):
                 del groups[index]
         else:
-            groups.append(wanted)
+            groups.append(expected)
     return result
 
 
