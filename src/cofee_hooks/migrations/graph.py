@@ -207,7 +207,7 @@ def parse_revision_file(path: Path, versions_dir: Path | None = None) -> Revisio
     which is where Alembic writes the header and a fraction of the file;
     `check_parses` parses a whole file when it is about to be linted.
     """
-    source = _read(path)
+    source = read_source(path)
     tree = _parse_header(source, path)
     values, lines = _header_values(tree, path)
     if "revision" not in values:
@@ -231,7 +231,7 @@ def parse_revision_file(path: Path, versions_dir: Path | None = None) -> Revisio
 
 def check_parses(path: Path) -> None:
     """Parse a whole revision file; raise `ToolFailure` naming path and line when it does not parse."""
-    _parse(_read(path), path)
+    _parse(read_source(path), path)
 
 
 def _parse_header(source: str, path: Path) -> ast.Module:
@@ -268,10 +268,6 @@ def read_source(path: Path) -> str:
             f"{path}:{line}: cannot read the revision file: the bytes are not valid {encoding}. "
             "Save it as UTF-8 or declare its encoding in a '# -*- coding: NAME -*-' line"
         ) from error
-
-
-def _read(path: Path) -> str:
-    return read_source(path)
 
 
 def _parse(source: str, path: Path) -> ast.Module:
