@@ -1,9 +1,9 @@
 """Find the git commits and hook-skipping tricks in a shell command line.
 
-The commit guard for agents sees the Bash command before it runs, so this
-module reads the command the way a POSIX shell would, far enough to answer
-two questions: which `git commit` calls does it make (in which repository,
-with which flags and paths), and does it try to get past the git hooks?
+The agent commit guard receives each Bash command before it runs. This
+module parses the command the way a POSIX shell would, far enough to tell
+which `git commit` calls it makes (in which repository, with which flags and
+paths) and whether it tries to get past the git hooks.
 
 What it understands: quoting (`'...'`, `"..."`, `$'...'`, backslashes),
 the operators `&&`, `||`, `;`, `|`, `&`, newlines, `( ... )` and `{ ...; }`,
@@ -307,8 +307,11 @@ class _Lexer:
         return None
 
     def _skip_heredoc(self) -> str | None:
-        # The body of a here-document is data for its command; it is returned
-        # so that a shell reading it (`bash <<EOF`) is analysed, and nothing else.
+        """Remove a here-document's body from the text and return it, or None if it has none.
+
+        The body is data for its command. It is returned only so that a shell
+        reading it (`bash <<EOF`) is analysed.
+        """
         text = self.text
         self.position += 2
         if text.startswith("-", self.position):
@@ -319,6 +322,7 @@ class _Lexer:
         line_end = text.find("\n", self.position)
         if line_end < 0 or not delimiter:
             return None
+
         body_start = line_end + 1
         index = body_start
         body_end = len(text)
@@ -335,7 +339,8 @@ class _Lexer:
             index = next_end + 1
         else:
             rest = len(text)
-        # Keep the rest of the here-document's first line; drop the body.
+
+        # Keep the rest of the here-document's first line and drop the body.
         self.text = text[:line_end] + text[rest:]
         return text[body_start:body_end]
 
@@ -1029,6 +1034,7 @@ def _is_glob(value: str) -> bool:
 
 
 def _parse_staging(subcommand: str, arguments: list[str | None], location: Location) -> StagingStep | None:
+    """Return the staging step of `git add`, `stage`, `rm` or `mv`, or None when it stages nothing."""
     pathspecs: list[str] = []
     mode = {"add": "add", "stage": "add", "rm": "rm", "mv": "mv"}[subcommand]
     force = False
@@ -1044,6 +1050,7 @@ def _parse_staging(subcommand: str, arguments: list[str | None], location: Locat
         if value == "--":
             pathspecs.extend(item or "\0unknown" for item in arguments[index:])
             break
+
         if value.startswith("--"):
             option = value.partition("=")[0]
             if option in ("--all", "--no-ignore-removal"):
@@ -1057,6 +1064,7 @@ def _parse_staging(subcommand: str, arguments: list[str | None], location: Locat
             elif option == "--pathspec-from-file":
                 pathspecs.append("\0unknown")
             continue
+
         if value.startswith("-") and len(value) > 1:
             flags = value[1:]
             everything = everything or "A" in flags
@@ -1066,6 +1074,7 @@ def _parse_staging(subcommand: str, arguments: list[str | None], location: Locat
                 mode = "update"
             continue
         pathspecs.append(value)
+
     if dry_run:
         return None
     if everything and not pathspecs:
