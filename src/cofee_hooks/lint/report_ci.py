@@ -201,20 +201,13 @@ def _read_lines_cached() -> SourceReader:
     return read
 
 
-def _is_under(file: str, root: Path | None) -> bool:
-    if root is None or not Path(file).is_absolute():
-        return False
-    try:
-        Path(file).resolve().relative_to(Path(root).resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def _display_path(file: str, root: Path | None) -> str:
     path = Path(file)
-    if root is not None and path.is_absolute() and _is_under(file, root):
-        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    if root is not None and path.is_absolute():
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
     return path.as_posix() if os.sep != "/" else file
 
 
