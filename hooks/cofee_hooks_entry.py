@@ -6,16 +6,18 @@ project and registers it in `.claude/settings.json` as
     "${COFEE_HOOKS_PYTHON:-python3}" -S "$CLAUDE_PROJECT_DIR/.claude/hooks/cofee_hooks_entry.py" [bash]
 
 It runs under `-S` because the site module alone costs a few milliseconds on
-every tool call. It therefore finds the package itself, in this order: the
-normal path; the folders in `COFEE_HOOKS_PATH` (from the environment, else
-from `env` in `.claude/settings.local.json`, which install writes for this
-machine); the package this file was shipped in; then the interpreter's
-site-packages.
+every tool call. So it finds the package itself, trying in order:
+
+- the normal `sys.path`;
+- the folders in `COFEE_HOOKS_PATH`, from the environment or else from `env`
+  in `.claude/settings.local.json` (install writes it for this machine);
+- the package this file was shipped in;
+- the interpreter's site-packages.
 
 With the argument `bash` (the PreToolUse Bash entry), a payload that does
-not mention git anywhere is answered before anything is imported. With
-`post-bash` (the PostToolUse Bash entry), so is one that does not mention
-alembic.
+not mention git anywhere exits 0 with no output before anything is imported.
+With `post-bash` (the PostToolUse Bash entry), so does one that does not
+mention alembic.
 
 If the package cannot be imported, a PreToolUse Bash call that mentions git
 is blocked with exit code 2 and one line on stderr. Everything else passes,
@@ -100,8 +102,8 @@ def _import_runtime():
 
 
 def _log_missing_package(hint):
-    # The runtime's logger is part of the missing package, so this writes the
-    # line itself; past 1 MB it stops, because nothing rotates this file then.
+    # The runtime's logger is part of the missing package, so this writes the line itself.
+    # Nothing rotates the file on this path, so it stops writing past 1 MB.
     here = os.path.dirname(os.path.abspath(__file__))
     project = os.environ.get("CLAUDE_PROJECT_DIR") or os.path.dirname(os.path.dirname(here))
     path = os.path.join(project, ".claude", "logs", "cofee-hooks.log")
