@@ -174,7 +174,7 @@ def test_show_by_name_alone_when_unique(project: Path, memory_dir: Path) -> None
     assert result.stdout == entry_text("a", date="2026-11-01")
 
 
-def test_show_by_name_in_two_agents_asks_for_agent(project: Path, memory_dir: Path) -> None:
+def test_show_ambiguous_name_needs_agent(project: Path, memory_dir: Path) -> None:
     save(memory_dir, "db-architect", "2026-11-01", "a")
     save(memory_dir, "code-reviewer", "2026-11-01", "a")
 
@@ -192,7 +192,8 @@ def test_show_refuses_paths_outside_memory_folder(project: Path, memory_dir: Pat
     for target in ("../../../notes.md", str(project / "notes.md"), "../../../../../../../../etc/passwd"):
         result = run_cli("memory", "show", target, cwd=memory_dir / "db-architect")
         assert result.returncode == 2, target
-        assert "private" not in result.stdout and "root:" not in result.stdout
+        assert "private" not in result.stdout, target
+        assert "root:" not in result.stdout, target
         assert "not inside the memory folder" in result.stderr or "not found" in result.stderr
 
 
