@@ -60,7 +60,7 @@ def test_fresh_clone_without_local_settings_is_an_error(tmp_path: Path, git_env)
     assert "run cofee-hooks install --claude on this machine" in lines[0]
 
 
-def test_fresh_clone_with_package_on_path_is_a_warning(tmp_path: Path, git_env) -> None:
+def test_fresh_clone_package_on_path_warns(tmp_path: Path, git_env) -> None:
     project = _fresh_clone(tmp_path)
     env = {key: value for key, value in os.environ.items() if not key.startswith("COFEE_HOOKS_")}
     # The virtualenv that has the package comes first, as in an activated shell.
@@ -69,7 +69,8 @@ def test_fresh_clone_with_package_on_path_is_a_warning(tmp_path: Path, git_env) 
     lines = _entry_point_lines(project, env)
 
     assert lines[0].startswith("OK"), lines
-    assert lines[1].startswith("WARNING") and "sets no COFEE_HOOKS_PYTHON" in lines[1], lines
+    assert lines[1].startswith("WARNING"), lines
+    assert "sets no COFEE_HOOKS_PYTHON" in lines[1], lines
 
 
 def test_installed_machine_passes(tmp_path: Path, git_env) -> None:
@@ -80,4 +81,5 @@ def test_installed_machine_passes(tmp_path: Path, git_env) -> None:
 
     lines = _entry_point_lines(project, env)
 
-    assert len(lines) == 1 and lines[0].startswith("OK"), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("OK"), lines
