@@ -1,14 +1,14 @@
 """The commit guard for agents: judge a Bash command before Claude Code runs it.
 
-For every `git commit` the command would run, this finds the repository it
-targets, works out what the commit would record (the staged set, plus what
-`-a`, commit paths, or `git add`/`rm`/`mv` earlier in the same command would
-add) and judges that with the same policy function as the git hooks. Attempts
-to get past the git hooks (`--no-verify`, `-c core.hooksPath=...`,
-`HUSKY=0`, `git commit-tree`, ...) are denied in any repository that has a
-cofee-hooks configuration.
+For every `git commit` the command would run, this module finds the
+repository it targets and works out what the commit would record. That is the
+staged set plus what `-a`, commit paths, or `git add`/`rm`/`mv` earlier in the
+same command would add. The result is judged with the same policy function as
+the git hooks use. Attempts to get past the git hooks (`--no-verify`,
+`-c core.hooksPath=...`, `HUSKY=0`, `git commit-tree`, ...) are denied in any
+repository that has a cofee-hooks configuration.
 
-Shell parsing is never complete (see `cofee_hooks.guard.shell`); the git
+Shell parsing is never complete (see `cofee_hooks.guard.shell`), so the git
 hooks and the range check are the backstop.
 """
 
@@ -40,7 +40,7 @@ class _Repository:
 
 
 def handle_bash(event: HookEvent, config: Any, log: Any) -> dict[str, Any] | None:
-    """Return a deny answer when the command would commit outside the policy or skip the hooks."""
+    """Return a deny decision when the command would commit outside the policy or skip the hooks."""
     command = event.tool_input.get("command")
     if not isinstance(command, str) or not mentions_git(command):
         return None
@@ -234,7 +234,7 @@ def _amended_commit_changes(repository: _Repository) -> list[Any]:
     """Return what HEAD changes against its parents, since `--amend` keeps it in the new commit.
 
     NOTE: together with the staged changes this may also list a path that the
-    amend reverts to its parent's version; such a commit is refused although
+    amend reverts to its parent's version. Such a commit is refused although
     the result would not touch the path.
     """
     from cofee_hooks import git
