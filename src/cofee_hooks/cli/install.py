@@ -74,7 +74,7 @@ def uninstall(git_hooks: bool, claude_hooks: bool, directory: Path | None) -> No
     do_git, do_claude = _targets(git_hooks, claude_hooks)
     if do_git:
         require_git_work_tree(directory)
-    if do_git:
+
         from cofee_hooks.guard.git_hooks import uninstall_git_hooks
 
         for line in uninstall_git_hooks(directory):
