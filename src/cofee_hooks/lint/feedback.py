@@ -102,7 +102,7 @@ def _lint(files: list[Path], config: Any, event: HookEvent, log: Any) -> list[An
     from cofee_hooks.lint.engine import LintRequest, lint
 
     settings = config.section("migrations")
-    root = Path(getattr(config, "root", None) or os.getcwd())
+    root = _base(config)
     try:
         if files:
             request = LintRequest(settings=settings, config_root=root, files=tuple(path for path in files if path.is_file()))
