@@ -13,16 +13,15 @@ Alembic or SQLAlchemy. The pipeline is a row of small stages:
 
 The stages of other modules are pure functions this module calls with
 what it knows (`checks.check_revision`, `ignores.apply_ignores`,
-`overrides.apply_overrides`); each is skipped while its module does not
-exist. The cache (`cofee_hooks.lint.cache`) stores what rendering and squawk found
-per revision, keyed by the file's content and the settings that matter.
+`overrides.apply_overrides`), imported when their stage runs. The cache
+(`cofee_hooks.lint.cache`) stores what rendering and squawk found per
+revision, keyed by the file's content and the settings that matter.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib
 import os
 import re
 import sys
@@ -235,12 +234,12 @@ def _lint(request: LintRequest) -> LintResult:
 
 def _build_histories(project: AlembicProject, request: LintRequest) -> list[RevisionGraph]:
     """Build the revision graphs, reusing the headers of unchanged files from the cache when it is on."""
-    module = _optional_module("cofee_hooks.lint.cache")
-    enabled = request.use_cache and request.settings.get("cache", True)
-    if module is None or not enabled:
+    if not (request.use_cache and request.settings.get("cache", True)):
         return build_histories(project.versions_dirs, project.recursive, parse=_parse_contents(parse_revision_file))
-    store = module.open_cache(request.config_root, request.settings.get("cache_dir"), True)
-    headers = module.HeaderCache(store, parse_revision_file, RevisionFile)
+    from cofee_hooks.lint import cache
+
+    store = cache.open_cache(request.config_root, request.settings.get("cache_dir"), True)
+    headers = cache.HeaderCache(store, parse_revision_file, RevisionFile)
     histories = build_histories(project.versions_dirs, project.recursive, parse=_parse_contents(headers.parse))
     headers.save()
     return histories
@@ -439,9 +438,10 @@ class _ResultCache:
     @classmethod
     def open(cls, request: LintRequest, options: SquawkOptions) -> _ResultCache:
         """Open the cache; with --no-cache it is written but not read, so stale entries are replaced."""
-        module = _optional_module("cofee_hooks.lint.cache")
-        if module is None or not request.settings.get("cache", True):
+        if not request.settings.get("cache", True):
             return cls()
+        from cofee_hooks.lint import cache as module
+
         store = module.open_cache(request.config_root, request.settings.get("cache_dir"), True)
         extra_files = [options.config_file] if options.config_file else []
         settings = module.relevant_settings(_effective_settings(request), extra_files)
@@ -687,9 +687,8 @@ def _finding_order(finding: Finding) -> tuple:
 
 
 def _run_own_checks(contexts: list[RevisionContext]) -> list[Finding]:
-    checks = _optional_module("cofee_hooks.lint.checks")
-    if checks is None:
-        return []
+    from cofee_hooks.lint import checks
+
     findings: list[Finding] = []
     for context in contexts:
         target = checks.RevisionSource(str(context.revision.path), _source(context.revision.path))
@@ -714,9 +713,8 @@ def _ancestor_sources(checks: Any, context: RevisionContext) -> Callable[[], lis
 
 
 def _apply_ignores(findings: list[Finding], contexts: list[RevisionContext]) -> list[Finding]:
-    ignores = _optional_module("cofee_hooks.lint.ignores")
-    if ignores is None:
-        return findings
+    from cofee_hooks.lint import ignores
+
     for context in contexts:
         path = str(context.revision.path)
         findings = ignores.apply_ignores(findings, _source(context.revision.path), path, context.revision.revision)
@@ -724,9 +722,8 @@ def _apply_ignores(findings: list[Finding], contexts: list[RevisionContext]) -> 
 
 
 def _apply_overrides(findings: list[Finding], settings: dict[str, Any]) -> list[Finding]:
-    overrides = _optional_module("cofee_hooks.lint.overrides")
-    if overrides is None:
-        return findings
+    from cofee_hooks.lint import overrides
+
     return list(overrides.apply_overrides(findings, settings.get("rules") or {}, settings.get("groups") or {}))
 
 
@@ -742,12 +739,3 @@ def _source(path: Path) -> str:
         return read_source(_content_path(path))
     except UserError:
         return ""
-
-
-def _optional_module(module_name: str) -> Any:
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name == module_name:
-            return None
-        raise
