@@ -72,8 +72,8 @@ def uninstall_git_hooks(directory: Path | str) -> list[str]:
 def hook_script(name: str, python: str, import_paths: list[str], hook_file: str | None = None) -> str:
     """Return the shell script installed as hook `name`, pinned to `python` and `import_paths`.
 
-    `hook_file` is the path the script is installed at, named in the message
-    that tells how to remove it once the package is gone.
+    `hook_file` is the path the script is installed at. The script's error
+    message names it as the file to remove once the package is gone.
     """
     launcher = _LAUNCHER.format(paths=list(import_paths), hook_file=hook_file or f".git/hooks/{name}")
     backup = f'"$hook_dir/{name}{BACKUP_SUFFIX}"'

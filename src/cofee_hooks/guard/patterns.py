@@ -8,8 +8,8 @@ separators, case-sensitively:
 - `**/` at the start matches in any folder, `/**` at the end matches
   everything inside, and `/**/` in the middle matches zero or more folders.
 - A pattern with a `/` at the start or in the middle is anchored at the
-  repository root (`/build`, `docs/api`); one without matches at any depth
-  (`*.md` matches `README.md` and `docs/guide/intro.md`).
+  repository root (`/build`, `docs/api`). A pattern without one matches at
+  any depth (`*.md` matches `README.md` and `docs/guide/intro.md`).
 - A trailing `/` matches folders only, which means every path inside them.
 - A pattern matches a path when it matches the path itself or any folder
   that contains it, so `docs` covers `docs/a/b.md`.
