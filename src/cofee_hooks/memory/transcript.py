@@ -92,7 +92,10 @@ def subagent_transcripts(session_transcript: str, session_id: str) -> list[str]:
 
 
 def _scan_backwards(lines: list[bytes], main_chain_only: bool) -> tuple[str, bool]:
-    """Collect the last assistant message's text; the flag says a record before it was seen."""
+    """Return the last assistant message's text and whether a record before that message was seen.
+
+    False means the scan reached the start of `lines`, so the message may begin earlier.
+    """
     message_id: object = None
     texts: list[str] = []
     for line in reversed(lines):
