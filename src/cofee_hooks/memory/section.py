@@ -65,7 +65,7 @@ class MemoryEntry(NamedTuple):
         return "\n".join(lines) + "\n"
 
     def content_key(self) -> str:
-        """Return the text that decides whether two entries say the same thing.
+        """Return the text that decides whether two entries have the same content.
 
         The file name line is left out, so a copy the agent saved under its own
         date, or a numbered copy, still counts as the same content.
