@@ -85,9 +85,9 @@ def agent_folder_name(agent: str) -> str:
 
     Separators, `..`, control characters and absolute paths are rejected
     outright, because they only appear in a name meant to escape the folder.
-    Letters and digits of any script are kept (in Unicode NFC form, so a
-    name typed on macOS and on Linux gives one folder); `.`, `_` and `-`
-    too; every other character becomes `-`.
+    Letters and digits of any script, `.`, `_` and `-` are kept, and every
+    other character becomes `-`. The name is normalised to Unicode NFC, so
+    a name typed on macOS and on Linux gives one folder.
     """
     quoted = repr(agent[:80])
     if not agent or not agent.strip():
