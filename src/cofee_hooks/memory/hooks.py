@@ -6,9 +6,9 @@ logged and the agent goes on, because losing one memory entry is better than
 stopping work.
 Standard library only: these run at the end of every agent turn.
 
-Claude Code 2.1.332 does not deliver SubagentStop reliably (it can be missing
-for background agents, fire twice, or carry an empty `agent_type`), so
-SessionEnd sweeps the session's subagent transcripts again; writing is
+Claude Code 2.1.332 does not deliver SubagentStop reliably: it can be missing
+for background agents, fire twice, or carry an empty `agent_type`. So
+SessionEnd sweeps the session's subagent transcripts again. Writing is
 deduplicated by content, so a second capture of the same entry writes nothing.
 """
 
