@@ -5,8 +5,8 @@ maps a short name to the library's Context7 ID, display name, keywords and
 import names. `agents:` maps an agent to the library names it always needs.
 
 Matching is pure and runs on every prompt, so it uses no regular expression
-built from the registry: single-word terms are looked up in the set of words
-of the text, longer terms (`next.js`, `@remotion/player`) are found with
+built from the registry. Single-word terms are looked up in the set of words
+of the text. Longer terms (`next.js`, `@remotion/player`) are found with
 `str.find` and checked for word boundaries. Both are case-insensitive and
 accept a plural on either side (`migrations` meets `migration`). The words
 of the text include the parts of identifiers joined by `_`, so `remotion`
