@@ -4,7 +4,7 @@ Hooks must never write to stdout (it belongs to the protocol) and must stay
 cheap to start, so this is a few lines over `open()` instead of the `logging`
 package, which costs about 10 ms to import (`python -X importtime`, Python
 3.11). Lines go to `.claude/logs/cofee-hooks.log` by default (configuration
-key `hooks.log_file`); when the file grows past `hooks.log_max_bytes` it is
+key `hooks.log_file`). When the file grows past `hooks.log_max_bytes`, it is
 renamed to `<name>.1`, replacing the previous old file, so at most two files
 exist. With `COFEE_HOOKS_DEBUG=1` every line is also written to stderr.
 
