@@ -691,13 +691,13 @@ def _run_own_checks(contexts: list[RevisionContext]) -> list[Finding]:
 
     findings: list[Finding] = []
     for context in contexts:
-        target = checks.RevisionSource(str(context.revision.path), _source(context.revision.path))
+        target = _revision_source(checks, context.revision)
         ancestors = _ancestor_sources(checks, context)
         findings.extend(checks.check_revision(target, ancestors, context.revision.revision))
     for graph in _distinct_graphs(contexts):
         if graph.duplicates:
             claims = [*graph.revisions.values(), *graph.duplicates]
-            sources = [checks.RevisionSource(str(rev.path), _source(rev.path)) for rev in claims]
+            sources = [_revision_source(checks, rev) for rev in claims]
             findings.extend(checks.check_duplicate_revisions(sources))
     return findings
 
@@ -707,9 +707,13 @@ def _ancestor_sources(checks: Any, context: RevisionContext) -> Callable[[], lis
     def read() -> list[Any]:
         ancestors = context.graph.ancestors(context.revision.revision)
         revisions = [context.graph.revisions[rev_id] for rev_id in ancestors if rev_id in context.graph.revisions]
-        return [checks.RevisionSource(str(rev.path), _source(rev.path)) for rev in revisions]
+        return [_revision_source(checks, rev) for rev in revisions]
 
     return read
+
+
+def _revision_source(checks: Any, revision: RevisionFile) -> Any:
+    return checks.RevisionSource(str(revision.path), _source(revision.path))
 
 
 def _apply_ignores(findings: list[Finding], contexts: list[RevisionContext]) -> list[Finding]:
