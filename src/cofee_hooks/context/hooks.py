@@ -145,11 +145,13 @@ def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str
             save_state(state)
             log.info(f"context: session {event.session_id} cleared; its record of what it was given is reset")
         return None
+
     if source not in REINJECT_SOURCES:
         return None
     state = load_state(config.root, event.session_id)
     if state.empty:
         return None
+
     registry = Registry.from_config(config.values)
     libraries = [_library_by_id(registry, library_id) for library_id in state.libraries]
     by_path = {rule.relative: rule for rule in _rules(config, log) if not rule.always_loaded}
@@ -157,6 +159,7 @@ def _session_start(event: protocol.HookEvent, config: Any, log: Any) -> dict[str
     injection = build_injection(libraries, matches, _budget(config), note=_REINJECT_NOTES[source])
     if not injection.text:
         return None
+
     # Rules that no longer fit whole are dropped from the state so a later
     # prompt that calls for them gets them in full again.
     state.libraries = injection.library_ids
