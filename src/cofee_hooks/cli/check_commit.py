@@ -71,8 +71,11 @@ def check_commit(revision_range: str | None, output_format: str, config_file: Pa
 
 def _toplevel(directory: str) -> str:
     completed = git.run(["rev-parse", "--show-toplevel"], directory, check=False)
-    if completed.returncode != 0 and b"not a git repository" in completed.stderr:
+    if completed.returncode == 0:
+        return os.fsdecode(completed.stdout).rstrip("\n")
+    if b"not a git repository" in completed.stderr:
         raise UserError(f"{directory} is not inside a git repository", EXIT_TOOL_FAILURE)
+    # Any other failure: rerun through show_toplevel for git's own error message.
     return git.show_toplevel(directory)
 
 
