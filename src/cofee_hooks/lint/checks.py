@@ -311,8 +311,12 @@ def _check_empty_downgrade(
     downgrade: ast.FunctionDef | ast.AsyncFunctionDef | None,
 ) -> None:
     if downgrade is None:
-        anchor = upgrade if upgrade is not None else tree.body[0] if tree.body else None
-        node = anchor if anchor is not None else ast.Pass(lineno=1, col_offset=0)
+        if upgrade is not None:
+            node: ast.AST = upgrade
+        elif tree.body:
+            node = tree.body[0]
+        else:
+            node = ast.Pass(lineno=1, col_offset=0)
         context.report(EMPTY_DOWNGRADE, node, "downgrade() is missing")
         return
     upgrade_is_empty = upgrade is not None and all(_is_no_op(statement) for statement in upgrade.body)
