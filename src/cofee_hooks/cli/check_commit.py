@@ -60,12 +60,12 @@ def check_commit(revision_range: str | None, output_format: str, config_file: Pa
         # time does not matter; the pre-push hook lists them with plumbing.
         results = range_verdicts(policy, revisions, toplevel, commits=git.range_commits(revisions, toplevel))
 
-    refused = [item for item in results if not item[2].allowed]
+    allowed = all(verdict.allowed for _, _, verdict in results)
     if output_format == "json":
-        click.echo(json.dumps(_as_json(results, revision_range), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_as_json(results, revision_range, allowed), ensure_ascii=False, indent=2))
     else:
-        _echo_text(results, revision_range, commit_subject)
-    if refused:
+        _echo_text(results, revision_range, allowed, commit_subject)
+    if not allowed:
         raise SystemExit(EXIT_FINDINGS)
 
 
@@ -102,7 +102,7 @@ def _report_off(output_format: str, reason: str, revision_range: str | None) -> 
         click.echo(f"cofee-hooks: the commit guard is off for this repository ({reason}).")
 
 
-def _as_json(results, revision_range: str | None) -> dict:
+def _as_json(results, revision_range: str | None, allowed: bool) -> dict:
     commits = []
     for commit, subject, verdict in results:
         entry = verdict.as_dict()
@@ -111,21 +111,20 @@ def _as_json(results, revision_range: str | None) -> dict:
         commits.append(entry)
     return {
         "enabled": True,
-        "allowed": all(verdict.allowed for _, _, verdict in results),
+        "allowed": allowed,
         "range": revision_range,
         "reason": None,
         "commits": commits,
     }
 
 
-def _echo_text(results, revision_range: str | None, commit_subject) -> None:
+def _echo_text(results, revision_range: str | None, allowed: bool, commit_subject) -> None:
     checked = 0
     for commit, subject, verdict in results:
         checked += verdict.checked
         if not verdict.allowed:
             name = "commit" if revision_range is None else commit_subject(commit, subject)
-            click.echo(verdict.message(name), err=False)
-    refused = sum(1 for _, _, verdict in results if not verdict.allowed)
-    if refused == 0:
+            click.echo(verdict.message(name))
+    if allowed:
         what = "staged change(s)" if revision_range is None else f"change(s) in {len(results)} commit(s)"
         click.echo(f"cofee-hooks: {checked} {what} checked; all inside the commit policy.")
