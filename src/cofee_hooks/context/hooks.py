@@ -201,15 +201,20 @@ def _unique(libraries: list[Library]) -> list[Library]:
     return unique
 
 
-def _memory_recall(config: Any, agent: str, text: str, log: Any):
-    """Return `recall(budget_left)` backed by the memory package, or None when there is nothing to recall."""
+def _recall_ready(config: Any) -> bool:
+    """Return True when memory recall is on and the memory folder exists."""
     settings = config.values.get("memory") or {}
-    if not agent or not settings.get("enabled", True) or not settings.get("recall", True):
-        return None
+    if not settings.get("enabled", True) or not settings.get("recall", True):
+        return False
     folder = settings.get("folder")
     # Importing the memory package costs more than the rest of this hook,
     # so a project without a memory folder skips it.
-    if not isinstance(folder, str) or not os.path.isdir(os.path.join(config.root, folder)):
+    return isinstance(folder, str) and os.path.isdir(os.path.join(config.root, folder))
+
+
+def _memory_recall(config: Any, agent: str, text: str, log: Any):
+    """Return `recall(budget_left)` backed by the memory package, or None when there is nothing to recall."""
+    if not agent or not _recall_ready(config):
         return None
     try:
         from cofee_hooks.memory.recall import recall_for_dispatch
@@ -232,15 +237,9 @@ def _main_memory_recall(config: Any, text: str, given: set[str], recalled: list[
 
     The entries given in full are appended to `recalled`.
     """
-    settings = config.values.get("memory") or {}
-    if not settings.get("enabled", True) or not settings.get("recall", True):
-        return None
-    folder, agent = settings.get("folder"), settings.get("main_agent")
-    if not isinstance(folder, str) or not isinstance(agent, str):
-        return None
-    # The agent folder name is sanitised by the memory package; the memory
-    # folder itself is enough to decide whether importing it is worth it.
-    if not os.path.isdir(os.path.join(config.root, folder)):
+    # The agent folder name is sanitised by the memory package, so only its type is checked here.
+    agent = (config.values.get("memory") or {}).get("main_agent")
+    if not isinstance(agent, str) or not _recall_ready(config):
         return None
     try:
         from cofee_hooks.memory.recall import recall_for_prompt
