@@ -113,6 +113,7 @@ def prune_command(days: int, dry_run: bool, agent: str | None, config_file: Path
     root = _root(config)
     cutoff = (datetime.date.today() - datetime.timedelta(days=days)).isoformat()
     agents = [agent] if agent else list_agents(root)
+    verb = "would delete" if dry_run else "deleted"
     total = 0
     for name in agents:
         _agent_folder(root, name)
@@ -121,9 +122,8 @@ def prune_command(days: int, dry_run: bool, agent: str | None, config_file: Path
         except OSError as error:
             raise UserError(f"{_shown(config, root)}/{name}: cannot prune: {error.strerror}") from None
         for path in removed:
-            click.echo(f"{'would delete' if dry_run else 'deleted'} {_shown(config, path)}")
+            click.echo(f"{verb} {_shown(config, path)}")
         total += len(removed)
-    verb = "would delete" if dry_run else "deleted"
     click.echo(f"{verb} {total} {'entry' if total == 1 else 'entries'} dated before {cutoff}")
 
 
