@@ -57,11 +57,12 @@ def _path_from_local_settings():
         candidates.append(os.path.join(project, ".claude", "settings.local.json"))
     for candidate in candidates:
         try:
+            with open(candidate, encoding="utf-8") as handle:
+                text = handle.read()
+            # json imports re and enum, so it is loaded only once a settings file was read.
             import json
 
-            with open(candidate, encoding="utf-8") as handle:
-                settings = json.load(handle)
-            value = settings["env"]["COFEE_HOOKS_PATH"]
+            value = json.loads(text)["env"]["COFEE_HOOKS_PATH"]
         except (OSError, ValueError, KeyError, TypeError):
             continue
         if isinstance(value, str):
