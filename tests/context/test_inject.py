@@ -123,5 +123,6 @@ def test_listing_falls_back_to_paths_alone(project):
     lines = injection.text.splitlines()
     with_title = [line for line in lines if line.startswith("- `") and "`: A rather" in line]
     path_only = [line for line in lines if line.startswith("- `") and line.endswith("`")]
-    assert with_title and path_only, injection.text
+    assert with_title, injection.text
+    assert path_only, injection.text
     assert lines[-1].startswith("- and ") or len(with_title) + len(path_only) == 40

@@ -73,7 +73,8 @@ def test_entry_script_user_prompt(project: Path):
     # Every log line of the hook names its session, so one session's story can be grepped.
     log = (project / ".claude" / "logs" / "cofee-hooks.log").read_text(encoding="utf-8")
     lines = [line for line in log.splitlines() if "context for user prompt" in line]
-    assert lines and all("session=process-session" in line for line in lines), log
+    assert lines, log
+    assert all("session=process-session" in line for line in lines), log
 
 
 def test_handlers_in_plain_interpreter(project: Path):
