@@ -93,7 +93,8 @@ def test_advisory_hook_without_package_logs_a_line(project: Path, tmp_path: Path
         env={"PATH": "/usr/bin:/bin", "CLAUDE_PROJECT_DIR": str(project)},
     )
 
-    assert result.returncode == 0 and result.stdout == ""
+    assert result.returncode == 0
+    assert result.stdout == ""
     log = (project / ".claude" / "logs" / "cofee-hooks.log").read_text(encoding="utf-8")
     assert "the cofee_hooks package cannot be imported" in log
     assert "run 'cofee-hooks install --claude' on this machine" in log

@@ -313,7 +313,8 @@ def test_ask_again_when_every_entry_rejected(project: Path, log: RecordingLog, t
     first = handle_subagent_stop(HookEvent(payload), config, log)
     again = handle_subagent_stop(HookEvent({**payload, "stop_hook_active": True}), config, log)
 
-    assert first is not None and first["decision"] == "block"
+    assert first is not None
+    assert first["decision"] == "block"
     assert "'# 2026-12-04-half.md': missing '## Domain:'" in first["reason"]
     assert again is None
 
@@ -339,7 +340,8 @@ def test_stop_asks_again_for_rejected_main_section(project: Path, log: Recording
 
     answer = handle_stop(HookEvent(payload), config, log)
 
-    assert answer is not None and answer["decision"] == "block"
+    assert answer is not None
+    assert answer["decision"] == "block"
     assert handle_stop(HookEvent({**payload, "stop_hook_active": True}), config, log) is None
 
 

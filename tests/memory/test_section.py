@@ -216,7 +216,8 @@ def test_content_key_ignores_header_and_spacing() -> None:
     first = parse_entry_file(entry_text("same", date="2026-01-01"))
     second = parse_entry_file(entry_text("same-2", date="2026-12-31").replace("## Domain: indexes", "## Domain:   indexes  "))
 
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert first.content_key() == second.content_key()
 
 
@@ -224,7 +225,8 @@ def test_content_key_differs_for_other_knowledge() -> None:
     first = parse_entry_file(entry_text("one"))
     second = parse_entry_file(entry_text("one", knowledge=("other fact", "second fact")))
 
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert first.content_key() != second.content_key()
 
 
